@@ -1,0 +1,73 @@
+package io.oasis.compose;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The state of one endpoint request while its parts are called: validated inputs, forwarded headers, the deadline,
+ * and each part's result as it arrives. Shared by reference by every branch of the fan-out (Camel copies exchange
+ * properties shallowly), so a dependant sees its dependency's value without passing bodies around.
+ */
+public final class Composition {
+
+    /** The exchange property that carries it. */
+    public static final String PROPERTY = "oasis.composition";
+
+    private final String endpoint;
+    private final long startNanos;
+    private final long deadlineNanos;
+    private final Map<String, String> parameters;
+    private final Map<String, String> headers;
+    private final Map<String, PartResult> parts = new ConcurrentHashMap<>(16);
+
+    /**
+     * @param parameters validated endpoint inputs by name
+     * @param headers    inbound headers some upstream may receive, by lower-case name
+     */
+    public Composition(String endpoint, long startNanos, long budgetNanos, Map<String, String> parameters,
+                       Map<String, String> headers) {
+        this.endpoint = endpoint;
+        this.startNanos = startNanos;
+        this.deadlineNanos = startNanos + budgetNanos;
+        this.parameters = parameters;
+        this.headers = headers;
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    public String parameter(String name) {
+        return parameters.get(name);
+    }
+
+    public String header(String lowerCaseName) {
+        return headers.get(lowerCaseName);
+    }
+
+    public void record(PartResult result) {
+        parts.put(result.name(), result);
+    }
+
+    public PartResult part(String name) {
+        return parts.get(name);
+    }
+
+    /** The parts recorded so far, in the order the route declares them. */
+    public List<PartResult> parts() {
+        List<PartResult> list = new ArrayList<>(parts.values());
+        list.sort(Comparator.comparingInt(PartResult::order));
+        return list;
+    }
+}

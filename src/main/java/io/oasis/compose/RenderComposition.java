@@ -1,0 +1,98 @@
+package io.oasis.compose;
+
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.oasis.endpoint.Problem;
+import io.oasis.endpoint.ProblemWriter;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.springframework.stereotype.Component;
+
+/**
+ * The last step of every endpoint route: one JSON object with a key per part and the manifest under
+ * {@code _meta}, serialised once; or, when a required part failed, 502 (504 if it timed out) as problem+json with
+ * the same manifest. Header {@code Oasis-Degraded} names every part that is not fresh.
+ */
+@Component("renderComposition")
+public class RenderComposition implements Processor {
+
+    public static final String DEGRADED_HEADER = "Oasis-Degraded";
+    public static final String META = "_meta";
+
+    private final ObjectMapper json;
+    private final ProblemWriter problems;
+
+    public RenderComposition(ObjectMapper json, ProblemWriter problems) {
+        this.json = json;
+        this.problems = problems;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Composition composition = exchange.getProperty(Composition.PROPERTY, Composition.class);
+        List<PartResult> parts = composition.parts();
+        ObjectNode manifest = manifest(composition, parts);
+        PartResult failed = null;
+        boolean timedOut = false;
+        StringJoiner degraded = new StringJoiner(", ");
+        for (PartResult part : parts) {
+            if (!part.ok()) {
+                degraded.add(part.name());
+            }
+            if (part.failsResponse()) {
+                failed = failed == null ? part : failed;
+                timedOut |= part.failure() != null && part.failure().isTimeout();
+            }
+        }
+        Message message = exchange.getMessage();
+        message.getHeaders().clear();
+        if (degraded.length() > 0) {
+            message.setHeader(DEGRADED_HEADER, degraded.toString());
+        }
+        if (failed != null) {
+            int status = timedOut ? 504 : 502;
+            Problem problem = new Problem(status, timedOut ? "upstream-timeout" : "upstream-failed",
+                    timedOut ? "A required upstream did not answer in time" : "A required upstream failed",
+                    "required part '" + failed.name() + "': " + failed.reason(), Map.of());
+            ObjectNode body = problems.toJson(problem, null);
+            body.set(META, manifest);
+            message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+            message.setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
+            message.setBody(problems.bytes(body));
+            return;
+        }
+        ObjectNode body = json.createObjectNode();
+        for (PartResult part : parts) {
+            body.set(part.name(), part.value());
+        }
+        body.set(META, manifest);
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(problems.bytes(body));
+    }
+
+    private ObjectNode manifest(Composition composition, List<PartResult> parts) {
+        ObjectNode meta = json.createObjectNode();
+        meta.put("endpoint", composition.endpoint());
+        meta.put("ms", millis(System.nanoTime() - composition.startNanos()));
+        ObjectNode manifest = meta.putObject("parts");
+        for (PartResult part : parts) {
+            ObjectNode entry = manifest.putObject(part.name());
+            entry.put("status", part.status().label());
+            entry.put("ms", millis(part.nanos()));
+            if (part.reason() != null) {
+                entry.put("reason", part.reason());
+            }
+        }
+        return meta;
+    }
+
+    private static double millis(long nanos) {
+        return Math.round(nanos / 100_000.0) / 10.0;
+    }
+}

@@ -1,0 +1,47 @@
+package io.oasis.endpoint;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code oasis.endpoints.<route id>}: what an endpoint accepts and how long it may take. An endpoint route without
+ * an entry gets {@code oasis.endpoint-defaults} and accepts no parameters.
+ */
+@ConfigurationProperties("oasis")
+public record EndpointProperties(@DefaultValue Defaults endpointDefaults, Map<String, Endpoint> endpoints) {
+
+    public EndpointProperties {
+        endpoints = endpoints == null ? Map.of() : endpoints;
+    }
+
+    /**
+     * @param budget         the whole request, from arrival to answer; calls still out at its end are abandoned
+     * @param assemblyMargin kept back from the calls to build and write the answer
+     */
+    public record Defaults(@DefaultValue("1s") Duration budget, @DefaultValue("10ms") Duration assemblyMargin) {
+    }
+
+    /**
+     * @param budget         null: the default budget
+     * @param assemblyMargin null: the default margin
+     * @param parameters     query parameters by name; any other parameter is ignored and never forwarded
+     */
+    public record Endpoint(Duration budget, Duration assemblyMargin, Map<String, Parameter> parameters) {
+
+        public Endpoint {
+            parameters = parameters == null ? Map.of() : parameters;
+        }
+    }
+
+    /**
+     * @param required  absent: 400
+     * @param pattern   the whole value must match this regular expression, e.g. [0-9]{1,12}
+     * @param maxLength longer values are refused before the pattern is tried
+     */
+    public record Parameter(@DefaultValue("true") boolean required, String pattern,
+                            @DefaultValue("256") int maxLength) {
+    }
+}

@@ -1,0 +1,54 @@
+package io.oasis.endpoint;
+
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Error handling for every route, apart from the routes: a refused request becomes its problem+json; anything
+ * unexpected becomes a 500 problem+json with an incident id that is also logged, and never a stack trace.
+ */
+@Component
+public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemRouteConfiguration.class);
+
+    private final ProblemWriter writer;
+
+    public ProblemRouteConfiguration(ProblemWriter writer) {
+        this.writer = writer;
+    }
+
+    @Override
+    public void configuration() {
+        routeConfiguration()
+                .onException(ProblemException.class).handled(true)
+                .process(e -> write(e, e.getProperty(Exchange.EXCEPTION_CAUGHT, ProblemException.class).problem()))
+                .end()
+                .onException(Exception.class).handled(true)
+                .process(this::unexpected)
+                .end();
+    }
+
+    private void unexpected(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String incident = UUID.randomUUID().toString();
+        LOG.error("incident {} in route {}", incident, exchange.getFromRouteId(), cause);
+        write(exchange, new Problem(500, "internal", "Internal error",
+                "Oasis failed to answer; quote the incident id when reporting it", Map.of("incident", incident)));
+    }
+
+    private void write(Exchange exchange, Problem problem) {
+        Message message = exchange.getMessage();
+        message.getHeaders().clear();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
+        message.setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        message.setBody(writer.toBytes(problem, null));
+    }
+}

@@ -1,0 +1,111 @@
+package io.oasis.upstream;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oasis.config.ConfigurationException;
+import org.apache.camel.RouteTemplateContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * The upstream-call route template: every upstream call goes through it, so every call gets the same armour in
+ * the same order. Routes instantiate it with {@code templatedRoute} (see routes/endpoints/dashboard.camel.yaml);
+ * the route id is {@code <endpoint>-<part>}, called as {@code direct:<endpoint>-<part>}.
+ */
+@Component
+public class UpstreamCallTemplate extends RouteBuilder {
+
+    public static final String ID = "upstream-call";
+
+    private final Upstreams upstreams;
+    private final ObjectMapper json;
+    private final CallDeadlines deadlines;
+    private final AtomicInteger order = new AtomicInteger();
+    private final List<UpstreamCall> calls = new CopyOnWriteArrayList<>();
+
+    public UpstreamCallTemplate(Upstreams upstreams, ObjectMapper json, CallDeadlines deadlines) {
+        this.upstreams = upstreams;
+        this.json = json;
+        this.deadlines = deadlines;
+    }
+
+    @Override
+    public void configure() {
+        routeTemplate(ID)
+                .templateParameter("endpoint", null, "id of the endpoint route this call belongs to")
+                .templateParameter("part", null, "key of this call's JSON in the endpoint's answer, e.g. orders")
+                .templateParameter("upstream", null, "name of the upstream under oasis.upstreams")
+                .templateParameter("path", null,
+                        "path on the upstream, with {parameter} and {part.field} placeholders, e.g. /users/{userId}")
+                .templateOptionalParameter("query", "query with placeholders, e.g. limit=5&tier={loyalty.tier}")
+                .templateParameter("policy", "required",
+                        "required: a failure fails the response (502/504); default: the part becomes `default`")
+                .templateOptionalParameter("default", "JSON that stands in for the part when policy is default")
+                .templateBean("call", UpstreamCall.class, this::create)
+                .from("direct:{{endpoint}}-{{part}}")
+                .process("{{call}}");
+    }
+
+    /** Every call created so far, for the startup checks. */
+    public List<UpstreamCall> calls() {
+        return calls;
+    }
+
+    private UpstreamCall create(RouteTemplateContext rtc) {
+        String endpoint = rtc.getProperty("endpoint", String.class);
+        String part = rtc.getProperty("part", String.class);
+        String route = endpoint + "-" + part;
+        String where = "route " + route;
+        if (!part.matches("[a-z][A-Za-z0-9]*")) {
+            throw new ConfigurationException(where + " parameter part", part,
+                    "a part is the key of its JSON in the answer: a letter, then letters and digits",
+                    "Name it in camelCase, e.g. tierRecommendations.");
+        }
+        Upstream upstream = upstreams.get(rtc.getProperty("upstream", String.class), where + " parameter");
+        String path = rtc.getProperty("path", String.class);
+        String query = rtc.getProperty("query", String.class);
+        UrlTemplate url;
+        try {
+            url = UrlTemplate.parse(path, query);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(where + " parameter path/query", path + (query == null ? "" : "?" + query),
+                    e.getMessage(), "Write the path as /segment/{parameter} and the query as name={parameter}&...");
+        }
+        String policy = rtc.getProperty("policy", String.class);
+        String fallbackText = rtc.getProperty("default", String.class);
+        boolean required;
+        JsonNode fallback = null;
+        switch (policy) {
+            case "required" -> required = true;
+            case "default" -> {
+                required = false;
+                if (fallbackText == null || fallbackText.isBlank()) {
+                    throw new ConfigurationException(where + " parameter default", null,
+                            "policy default needs the JSON that stands in for the part",
+                            "Add e.g. default: '[]' or default: '{\"items\": []}'.");
+                }
+                try {
+                    fallback = json.readTree(fallbackText);
+                } catch (JsonProcessingException e) {
+                    throw new ConfigurationException(where + " parameter default", fallbackText, "not valid JSON",
+                            "Quote it in YAML, e.g. default: '[]'.");
+                }
+                if (fallback.isNull()) {
+                    throw new ConfigurationException(where + " parameter default", fallbackText,
+                            "a default of null would answer null data", "Give an empty value of the part's shape, e.g. '[]' or '{}'.");
+                }
+            }
+            default -> throw new ConfigurationException(where + " parameter policy", policy, "unknown policy",
+                    "Use required or default.");
+        }
+        UpstreamCall call = new UpstreamCall(route, part, order.getAndIncrement(), upstream, url, required, fallback,
+                json, deadlines);
+        calls.add(call);
+        return call;
+    }
+}
