@@ -22,12 +22,12 @@ public record DemoProperties(@DefaultValue("127.0.0.1") String host, @DefaultVal
     }
 
     /**
-     * @param latency      time before the answer
+     * @param latency      time before the answer; absent: the classic latency of the service
      * @param addedLatency injected on top of the latency
      * @param errorRate    share of requests answered with {@code errorStatus}, 0 to 1
      * @param errorStatus  status of an injected error
      */
-    public record Service(@DefaultValue("20ms") Duration latency, @DefaultValue("0ms") Duration addedLatency,
+    public record Service(Duration latency, @DefaultValue("0ms") Duration addedLatency,
                           @DefaultValue("0") double errorRate, @DefaultValue("500") int errorStatus) {
     }
 }
