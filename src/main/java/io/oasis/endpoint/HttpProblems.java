@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 
 import jakarta.servlet.RequestDispatcher;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.http.HttpHeaders;
@@ -24,6 +26,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
  */
 @RestController
 @RestControllerAdvice
+@Order(Ordered.HIGHEST_PRECEDENCE)
 public class HttpProblems implements ErrorController {
 
     private final ProblemWriter writer;

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
@@ -36,6 +37,7 @@ public final class Upstream implements AutoCloseable {
     private final String basePath;
     private final Duration responseTimeout;
     private final List<String> forwardHeaders;
+    private final RequestConfig defaults;
     private final PoolingAsyncClientConnectionManager pool;
     private final CloseableHttpAsyncClient client;
 
@@ -58,6 +60,10 @@ public final class Upstream implements AutoCloseable {
                         .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                         .build())
                 .build();
+        this.defaults = RequestConfig.custom()
+                .setConnectionRequestTimeout(timeout(poolSettings.acquireTimeout()))
+                .setResponseTimeout(timeout(settings.responseTimeout()))
+                .build();
         this.client = HttpAsyncClients.custom()
                 .setConnectionManager(pool)
                 .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
@@ -66,10 +72,7 @@ public final class Upstream implements AutoCloseable {
                         .setTcpNoDelay(true)
                         .setSoKeepAlive(true)
                         .build())
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(timeout(poolSettings.acquireTimeout()))
-                        .setResponseTimeout(timeout(settings.responseTimeout()))
-                        .build())
+                .setDefaultRequestConfig(defaults)
                 .setThreadFactory(r -> {
                     Thread t = new Thread(r, "oasis-upstream-" + name);
                     t.setDaemon(true);
@@ -107,6 +110,13 @@ public final class Upstream implements AutoCloseable {
     /** Lower-case names of the inbound headers this upstream may receive. */
     public List<String> forwardHeaders() {
         return forwardHeaders;
+    }
+
+    /** This upstream's request settings with the response timeout cut to what the call has left. */
+    public RequestConfig requestConfig(long timeoutNanos) {
+        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+        return millis >= responseTimeout.toMillis() ? defaults
+                : RequestConfig.copy(defaults).setResponseTimeout(Timeout.ofMilliseconds(millis)).build();
     }
 
     public PoolStats poolStats() {

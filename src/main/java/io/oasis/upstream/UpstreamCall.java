@@ -128,6 +128,9 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             return true;
         }
         SimpleHttpRequest request = new SimpleHttpRequest(Method.GET, upstream.host(), target);
+        // the socket timeout closes the connection at the deadline: HttpClient 5.5 does not abort an exchange on a
+        // reused connection when its future is cancelled (the lease's cancellable replaces the exchange's)
+        request.setConfig(upstream.requestConfig(timeout));
         request.setHeader("Accept", "application/json");
         for (String header : upstream.forwardHeaders()) {
             String value = composition.header(header);

@@ -1,0 +1,103 @@
+package io.oasis.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.oasis.OasisApplication;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A bad setting or route stops startup, and the message names the key and the value. */
+@ExtendWith(OutputCaptureExtension.class)
+class StartupFailureIT {
+
+    private static final String ROUTES = "classpath:routes/*.camel.yaml,classpath:routes/endpoints/*.camel.yaml,"
+            + "classpath:test-routes/*.camel.yaml";
+
+    /** Starts Oasis with valid settings, each given setting replacing its default. */
+    private static ConfigurationException startupFailure(String... settings) {
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put("server.port", "0");
+        args.put("spring.main.banner-mode", "off");
+        for (String upstream : List.of("profile", "orders", "recommendations", "cart", "loyalty",
+                "tier-recommendations")) {
+            args.put("oasis.upstreams." + upstream + ".base-url", "http://127.0.0.1:9/" + upstream);
+        }
+        args.put("camel.main.routes-include-pattern", ROUTES);
+        for (String setting : settings) {
+            args.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+        }
+        String[] commandLine = args.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        try (ConfigurableApplicationContext ignored = new SpringApplicationBuilder(OasisApplication.class)
+                .profiles("test").run(commandLine)) {
+            throw new AssertionError("Oasis started with " + List.of(settings));
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ConfigurationException c) {
+                    return c;
+                }
+            }
+            throw new AssertionError("failed, but not with a ConfigurationException", e);
+        }
+    }
+
+    @Test
+    void upstream_missingBaseUrl_stopsStartupNamingTheKey(CapturedOutput output) {
+        ConfigurationException e = startupFailure("oasis.upstreams.orders.base-url=");
+
+        assertThat(e.getMessage()).isEqualTo("oasis.upstreams.orders.base-url = (missing): every upstream needs a base URL");
+        assertThat(output).contains("Oasis configuration is invalid: oasis.upstreams.orders.base-url = (missing)");
+    }
+
+    @Test
+    void upstream_nonPositiveTimeout_stopsStartupNamingKeyAndValue() {
+        ConfigurationException e = startupFailure("oasis.upstreams.loyalty.response-timeout=0s");
+
+        assertThat(e.getMessage()).startsWith("oasis.upstreams.loyalty.response-timeout = '0ms'");
+    }
+
+    @Test
+    void upstream_baseUrlWithoutHttpScheme_stopsStartup() {
+        ConfigurationException e = startupFailure("oasis.upstreams.cart.base-url=ftp://cart.internal");
+
+        assertThat(e.getMessage()).startsWith("oasis.upstreams.cart.base-url = 'ftp://cart.internal'");
+    }
+
+    @Test
+    void route_namingAnUnknownUpstream_stopsStartupNamingRouteAndValue() {
+        ConfigurationException e = startupFailure("camel.main.routes-include-pattern=" + ROUTES + ",classpath:bad-routes/unknown-upstream.camel.yaml");
+
+        assertThat(e.getMessage()).startsWith("route typo-me parameter.upstream = 'profil'");
+        assertThat(e.fix()).contains("oasis.upstreams.profil");
+    }
+
+    @Test
+    void route_usingAnUndeclaredParameter_stopsStartup() {
+        ConfigurationException e = startupFailure("camel.main.routes-include-pattern=" + ROUTES + ",classpath:bad-routes/unknown-parameter.camel.yaml");
+
+        assertThat(e.getMessage()).startsWith("route typo-me parameter path/query = '{userIdd}'")
+                .contains("not a parameter of endpoint typo");
+    }
+
+    @Test
+    void route_callsDependingInACircle_stopStartup() {
+        ConfigurationException e = startupFailure("camel.main.routes-include-pattern=" + ROUTES + ",classpath:bad-routes/cycle.camel.yaml");
+
+        assertThat(e.getMessage()).contains("a -> b -> a").contains("circle");
+    }
+
+    @Test
+    void endpointConfiguration_withoutARoute_stopsStartup() {
+        ConfigurationException e = startupFailure("oasis.endpoints.dashbord.budget=300ms");
+
+        assertThat(e.getMessage()).isEqualTo("oasis.endpoints.dashbord = 'dashbord': no route has this id");
+    }
+}
