@@ -55,8 +55,7 @@ public class HttpProblems implements ErrorController {
     ResponseEntity<byte[]> overloaded(HttpServletRequest request) {
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.RETRY_AFTER, "1");
-        return answer(new Problem(503, "overloaded", "Overloaded",
-                "Oasis is at its configured concurrency; retry shortly", Map.of()), request.getRequestURI(), headers);
+        return answer(ProblemRouteConfiguration.OVERLOADED, request.getRequestURI(), headers);
     }
 
     /** Errors raised outside Spring MVC, e.g. a request line Tomcat cannot parse. */

@@ -2,6 +2,7 @@ package io.oasis.endpoint;
 
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -19,6 +20,10 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemRouteConfiguration.class);
 
+    /** A pool is full (fan-out threads and queue): shed the request at once rather than queue it without bound. */
+    static final Problem OVERLOADED = new Problem(503, "overloaded", "Overloaded",
+            "Oasis is at its configured concurrency; retry shortly", Map.of());
+
     private final ProblemWriter writer;
 
     public ProblemRouteConfiguration(ProblemWriter writer) {
@@ -30,6 +35,9 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
         routeConfiguration()
                 .onException(ProblemException.class).handled(true)
                 .process(e -> write(e, e.getProperty(Exchange.EXCEPTION_CAUGHT, ProblemException.class).problem()))
+                .end()
+                .onException(RejectedExecutionException.class).handled(true)
+                .process(e -> write(e, OVERLOADED))
                 .end()
                 .onException(Exception.class).handled(true)
                 .process(this::unexpected)
@@ -49,6 +57,9 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
         message.getHeaders().clear();
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         message.setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        if (problem.status() == 503) {
+            message.setHeader("Retry-After", "1");
+        }
         message.setBody(writer.toBytes(problem, null));
     }
 }
