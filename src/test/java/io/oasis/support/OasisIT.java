@@ -1,14 +1,9 @@
 package io.oasis.support;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -21,8 +16,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @ActiveProfiles("test")
 public abstract class OasisIT {
 
-    protected static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static volatile boolean warm;
 
     @LocalServerPort
     protected int port;
@@ -31,8 +25,6 @@ public abstract class OasisIT {
     static void upstreams(DynamicPropertyRegistry registry) {
         UpstreamStubs.register(registry);
     }
-
-    private static volatile boolean warm;
 
     /** The first request after startup loads classes and opens connections; tests that time answers skip it. */
     @BeforeEach
@@ -46,8 +38,7 @@ public abstract class OasisIT {
     }
 
     protected HttpRequest.Builder request(String pathAndQuery) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
-                .timeout(Duration.ofSeconds(10));
+        return Http.request(port, pathAndQuery);
     }
 
     protected HttpResponse<String> get(String pathAndQuery) {
@@ -55,21 +46,10 @@ public abstract class OasisIT {
     }
 
     protected HttpResponse<String> send(HttpRequest request) {
-        try {
-            return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError("request failed: " + request.uri(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return Http.send(request);
     }
 
     protected static JsonNode json(HttpResponse<String> response) {
-        try {
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + response.body(), e);
-        }
+        return Http.json(response);
     }
 }
