@@ -55,6 +55,16 @@ class BadRequestsIT extends OasisIT {
         SERVER.verify(0, anyRequestedFor(anyUrl()));
     }
 
+    @Test
+    void routeFailsUnexpectedly_answers500ProblemWithAnIncidentIdAndNoDetail() {
+        HttpResponse<String> response = get("/test/boom");
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertProblem(response, 500, "urn:oasis:problem:internal");
+        assertThat(json(response).path("incident").asText()).hasSize(36);
+        assertThat(response.body()).doesNotContain("secret internal detail").doesNotContain("IllegalState");
+    }
+
     private static void assertProblem(HttpResponse<String> response, int status, String type) {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         JsonNode problem = json(response);
