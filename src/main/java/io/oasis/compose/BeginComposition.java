@@ -3,35 +3,47 @@ package io.oasis.compose;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.oasis.endpoint.ArrivalTime;
 import io.oasis.endpoint.EndpointContract;
 import io.oasis.endpoint.EndpointContracts;
+import io.oasis.endpoint.LoadShedding;
+import io.oasis.endpoint.ProblemException;
 import io.oasis.upstream.Upstreams;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.springframework.stereotype.Component;
 
 /**
  * The first step of every endpoint route: checks the query parameters against the endpoint's contract (400 on bad
  * input), keeps the inbound headers that some upstream may receive, drops every other header, and starts the
- * request's {@link Composition} with its deadline. Nothing the client sent reaches an upstream except through here.
+ * request's {@link Composition} with its deadline, counted from the request's arrival. A request that already
+ * waited half its budget for a thread is refused with 503. Nothing the client sent reaches an upstream except
+ * through here.
  */
 @Component("beginComposition")
 public class BeginComposition implements Processor {
 
     private final EndpointContracts contracts;
+    private final LoadShedding shedding;
     private final String[] forwardable;
 
-    public BeginComposition(EndpointContracts contracts, Upstreams upstreams) {
+    public BeginComposition(EndpointContracts contracts, LoadShedding shedding, Upstreams upstreams) {
         this.contracts = contracts;
+        this.shedding = shedding;
         this.forwardable = upstreams.forwardedHeaders().toArray(String[]::new);
     }
 
     @Override
     public void process(Exchange exchange) {
-        long start = System.nanoTime();
         EndpointContract contract = contracts.get(exchange.getFromRouteId());
         Message message = exchange.getMessage();
+        long start = arrival(message);
+        if (System.nanoTime() - start > contract.budgetNanos() / 2) {
+            // queued for half its budget: answering would take what is left from requests that can still be served
+            throw new ProblemException(shedding.refuse("a request waited longer than half its budget for a thread"));
+        }
         Map<String, String> parameters = contract.parameters(message.getHeader(Exchange.HTTP_QUERY, String.class));
         Map<String, String> headers = forwardable.length == 0 ? Map.of() : new HashMap<>(forwardable.length * 2);
         for (String name : forwardable) {
@@ -44,5 +56,14 @@ public class BeginComposition implements Processor {
         message.setBody(null);
         exchange.setProperty(Composition.PROPERTY, new Composition(contract.endpoint(), start,
                 contract.callBudgetNanos(), parameters, headers));
+    }
+
+    /** When Tomcat handed the request over ({@link ArrivalTime}); now if it did not come through it. */
+    private static long arrival(Message message) {
+        if (message instanceof PlatformHttpMessage http && http.getRequest() != null
+                && http.getRequest().getAttribute(ArrivalTime.ATTRIBUTE) instanceof Long nanos) {
+            return nanos;
+        }
+        return System.nanoTime();
     }
 }

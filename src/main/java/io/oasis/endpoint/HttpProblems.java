@@ -30,9 +30,11 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 public class HttpProblems implements ErrorController {
 
     private final ProblemWriter writer;
+    private final LoadShedding shedding;
 
-    public HttpProblems(ProblemWriter writer) {
+    public HttpProblems(ProblemWriter writer, LoadShedding shedding) {
         this.writer = writer;
+        this.shedding = shedding;
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
@@ -55,7 +57,8 @@ public class HttpProblems implements ErrorController {
     ResponseEntity<byte[]> overloaded(HttpServletRequest request) {
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.RETRY_AFTER, "1");
-        return answer(ProblemRouteConfiguration.OVERLOADED, request.getRequestURI(), headers);
+        return answer(shedding.refuse("the request executor and its queue are full"), request.getRequestURI(),
+                headers);
     }
 
     /** Errors raised outside Spring MVC, e.g. a request line Tomcat cannot parse. */

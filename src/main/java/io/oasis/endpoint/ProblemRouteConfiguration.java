@@ -20,14 +20,12 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemRouteConfiguration.class);
 
-    /** A pool is full (fan-out threads and queue): shed the request at once rather than queue it without bound. */
-    static final Problem OVERLOADED = new Problem(503, "overloaded", "Overloaded",
-            "Oasis is at its configured concurrency; retry shortly", Map.of());
-
     private final ProblemWriter writer;
+    private final LoadShedding shedding;
 
-    public ProblemRouteConfiguration(ProblemWriter writer) {
+    public ProblemRouteConfiguration(ProblemWriter writer, LoadShedding shedding) {
         this.writer = writer;
+        this.shedding = shedding;
     }
 
     @Override
@@ -37,7 +35,7 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
                 .process(e -> write(e, e.getProperty(Exchange.EXCEPTION_CAUGHT, ProblemException.class).problem()))
                 .end()
                 .onException(RejectedExecutionException.class).handled(true)
-                .process(e -> write(e, OVERLOADED))
+                .process(e -> write(e, shedding.refuse("the fan-out pool and its queue are full")))
                 .end()
                 .onException(Exception.class).handled(true)
                 .process(this::unexpected)

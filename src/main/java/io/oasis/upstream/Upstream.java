@@ -25,12 +25,16 @@ import org.apache.hc.core5.pool.PoolStats;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One declared upstream: its fixed host, its timeouts and its own pooled, keep-alive, non-blocking HTTP client.
  * Non-blocking because a blocking client holds a thread per in-flight call (1,000 req/s x 6 calls x 60 ms = 360).
  */
 public final class Upstream implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
 
     private final String name;
     private final HttpHost host;
@@ -73,6 +77,7 @@ public final class Upstream implements AutoCloseable {
                         .setSoKeepAlive(true)
                         .build())
                 .setDefaultRequestConfig(defaults)
+                .setIoReactorExceptionCallback(e -> LOG.error("upstream {}: I/O reactor failure", name, e))
                 .setThreadFactory(r -> {
                     Thread t = new Thread(r, "oasis-upstream-" + name);
                     t.setDaemon(true);

@@ -96,10 +96,17 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             return call(exchange, composition, start, callback);
         } catch (RuntimeException e) {
             LOG.error("{}: unexpected failure preparing the call", routeId, e);
-            finish(exchange, composition, start, Failure.INTERNAL, "internal error preparing the call", null);
-            callback.done(true);
-            return true;
+            return notCalled(exchange, composition, start, Failure.INTERNAL, "internal error preparing the call",
+                    callback);
         }
+    }
+
+    /** Completes the part without a request, synchronously. */
+    private boolean notCalled(Exchange exchange, Composition composition, long start, Failure failure, String reason,
+                              AsyncCallback callback) {
+        finish(exchange, composition, start, failure, reason, null);
+        callback.done(true);
+        return true;
     }
 
     private boolean call(Exchange exchange, Composition composition, long start, AsyncCallback callback) {
@@ -107,25 +114,19 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             PartResult earlier = composition.part(dependency);
             if (earlier == null || !earlier.ok()) {
                 String why = earlier == null ? "was not called" : "is " + earlier.status().label();
-                finish(exchange, composition, start, Failure.DEPENDENCY, "not attempted: " + dependency + " " + why,
-                        null);
-                callback.done(true);
-                return true;
+                return notCalled(exchange, composition, start, Failure.DEPENDENCY,
+                        "not attempted: " + dependency + " " + why, callback);
             }
         }
         String target = url.expand(upstream.basePath(), p -> value(composition, p));
         if (target == null) {
-            finish(exchange, composition, start, Failure.DEPENDENCY, "not attempted: a value for its URL is missing",
-                    null);
-            callback.done(true);
-            return true;
+            return notCalled(exchange, composition, start, Failure.DEPENDENCY,
+                    "not attempted: a value for its URL is missing", callback);
         }
         long timeout = Math.min(upstream.responseTimeout().toNanos(), composition.deadlineNanos() - start);
         if (timeout <= 0) {
-            finish(exchange, composition, start, Failure.TIMEOUT, "not attempted: the endpoint's budget was spent",
-                    null);
-            callback.done(true);
-            return true;
+            return notCalled(exchange, composition, start, Failure.TIMEOUT,
+                    "not attempted: the endpoint's budget was spent", callback);
         }
         SimpleHttpRequest request = new SimpleHttpRequest(Method.GET, upstream.host(), target);
         // the socket timeout closes the connection at the deadline: HttpClient 5.5 does not abort an exchange on a
@@ -231,13 +232,18 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             if (t != null) {
                 t.cancel(false);
             }
+            // this runs on the client's I/O thread: anything thrown here would kill it and, with it, the upstream
             try {
                 finish(exchange, composition, start, failure, reason, value);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 LOG.error("{}: unexpected failure recording the call", routeId, e);
-                exchange.setException(e);
+                exchange.setException(e instanceof Exception ex ? ex : new IllegalStateException(e));
             }
-            callback.done(false);
+            try {
+                callback.done(false);
+            } catch (Throwable e) {
+                LOG.error("{}: unexpected failure continuing the route after the call", routeId, e);
+            }
         }
     }
 

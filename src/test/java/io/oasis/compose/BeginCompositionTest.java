@@ -1,0 +1,93 @@
+package io.oasis.compose;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.oasis.endpoint.ArrivalTime;
+import io.oasis.endpoint.EndpointContracts;
+import io.oasis.endpoint.EndpointProperties;
+import io.oasis.endpoint.LoadShedding;
+import io.oasis.endpoint.ProblemException;
+import io.oasis.upstream.UpstreamProperties;
+import io.oasis.upstream.Upstreams;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BeginCompositionTest {
+
+    private static final long BUDGET = Duration.ofMillis(500).toNanos();
+
+    private static final Upstreams UPSTREAMS = new Upstreams(new UpstreamProperties(Map.of("profile",
+            new UpstreamProperties.Upstream("http://127.0.0.1:9/profile", Duration.ofMillis(100),
+                    Duration.ofMillis(400), new UpstreamProperties.Pool(4, Duration.ofMillis(100),
+                    Duration.ofSeconds(30), Duration.ofMinutes(5)), List.of("Accept-Language")))));
+
+    private final LoadShedding shedding = new LoadShedding();
+    private final BeginComposition begin = new BeginComposition(new EndpointContracts(new EndpointProperties(
+            new EndpointProperties.Defaults(Duration.ofMillis(500), Duration.ofMillis(10)), Map.of())),
+            shedding, UPSTREAMS);
+
+    @AfterAll
+    static void closeClients() {
+        UPSTREAMS.destroy();
+    }
+
+    private static Exchange arrived(long nanosAgo, Map<String, String> headers) {
+        DefaultCamelContext camel = new DefaultCamelContext();
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getExchangeExtension().setFromRouteId("x");
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/x");
+        request.setAttribute(ArrivalTime.ATTRIBUTE, System.nanoTime() - nanosAgo);
+        PlatformHttpMessage message = new PlatformHttpMessage(request, new MockHttpServletResponse(), exchange,
+                null, false);
+        headers.forEach(message::setHeader);
+        exchange.setIn(message);
+        return exchange;
+    }
+
+    @Test
+    void begin_requestWaitedOverHalfItsBudget_isRefusedWith503() {
+        Exchange exchange = arrived(BUDGET / 2 + Duration.ofMillis(5).toNanos(), Map.of());
+
+        assertThatThrownBy(() -> begin.process(exchange))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.problem().status()).isEqualTo(503));
+        assertThat(shedding.refused()).isEqualTo(1);
+    }
+
+    @Test
+    void begin_budget_countsFromArrivalNotFromTheRouteStart() {
+        long waited = Duration.ofMillis(100).toNanos();
+        Exchange exchange = arrived(waited, Map.of());
+        long before = System.nanoTime();
+
+        begin.process(exchange);
+
+        Composition composition = exchange.getProperty(Composition.PROPERTY, Composition.class);
+        long callBudget = BUDGET - Duration.ofMillis(10).toNanos();
+        assertThat(composition.deadlineNanos()).isLessThanOrEqualTo(before - waited + callBudget + 1_000_000);
+        assertThat(composition.deadlineNanos() - composition.startNanos()).isEqualTo(callBudget);
+    }
+
+    @Test
+    void begin_inboundHeaders_keepsOnlyWhatSomeUpstreamMayReceiveAndClearsTheMessage() {
+        Exchange exchange = arrived(0, Map.of("Authorization", "Bearer x", "Cookie", "s=1",
+                "accept-language", "de-CH", "CamelHttpUri", "http://evil"));
+
+        begin.process(exchange);
+
+        Composition composition = exchange.getProperty(Composition.PROPERTY, Composition.class);
+        assertThat(composition.header("accept-language")).isEqualTo("de-CH");
+        assertThat(composition.header("authorization")).isNull();
+        assertThat(exchange.getMessage().getHeaders()).isEmpty();
+    }
+}
