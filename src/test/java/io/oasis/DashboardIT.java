@@ -10,12 +10,10 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.oasis.support.OasisIT;
 import io.oasis.support.UpstreamStubs;
-import io.oasis.upstream.Upstreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.beans.factory.annotation.Autowired;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -33,9 +31,6 @@ class DashboardIT extends OasisIT {
 
     private static final List<String> PARTS =
             List.of("profile", "orders", "recommendations", "cart", "loyalty", "tierRecommendations");
-
-    @Autowired
-    Upstreams upstreams;
 
     @Test
     void dashboard_allUpstreamsHealthy_answersEveryPartWithACleanManifest() {

@@ -22,7 +22,7 @@ public class PartsAggregationStrategy implements AggregationStrategy {
                 String route = newExchange.getProperty(ExchangePropertyKey.FAILURE_ROUTE_ID, String.class);
                 String name = route != null ? route
                         : "branch" + newExchange.getProperty(ExchangePropertyKey.MULTICAST_INDEX, 0, Integer.class);
-                composition.record(new PartResult(name, Integer.MAX_VALUE, PartStatus.FAILED, null, 0, true,
+                composition.record(new PartResult(name, Integer.MAX_VALUE, PartStatus.FAILED, null, 0, true, 0,
                         Failure.INTERNAL, "the branch failed: " + newExchange.getException().getClass().getSimpleName()));
                 newExchange.setException(null);
             }

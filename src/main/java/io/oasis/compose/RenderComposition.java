@@ -85,6 +85,9 @@ public class RenderComposition implements Processor {
             ObjectNode entry = manifest.putObject(part.name());
             entry.put("status", part.status().label());
             entry.put("ms", millis(part.nanos()));
+            if (part.attempts() > 1) {
+                entry.put("attempts", part.attempts());
+            }
             if (part.reason() != null) {
                 entry.put("reason", part.reason());
             }

@@ -24,14 +24,14 @@ public class UpstreamCallTemplate extends RouteBuilder {
 
     private final Upstreams upstreams;
     private final ObjectMapper json;
-    private final CallDeadlines deadlines;
+    private final CallScheduler scheduler;
     private final AtomicInteger order = new AtomicInteger();
     private final List<UpstreamCall> calls = new CopyOnWriteArrayList<>();
 
-    public UpstreamCallTemplate(Upstreams upstreams, ObjectMapper json, CallDeadlines deadlines) {
+    public UpstreamCallTemplate(Upstreams upstreams, ObjectMapper json, CallScheduler scheduler) {
         this.upstreams = upstreams;
         this.json = json;
-        this.deadlines = deadlines;
+        this.scheduler = scheduler;
     }
 
     @Override
@@ -104,7 +104,7 @@ public class UpstreamCallTemplate extends RouteBuilder {
                     "Use required or default.");
         }
         UpstreamCall call = new UpstreamCall(route, part, order.getAndIncrement(), upstream, url, required, fallback,
-                json, deadlines);
+                json, scheduler);
         calls.add(call);
         return call;
     }

@@ -8,11 +8,15 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.oasis.config.ConfigurationException;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
-/** The declared upstreams, checked once at startup: a bad setting stops Oasis with the key and the value. */
+/**
+ * The declared upstreams, their settings resolved (upstream, then its preset, then oasis.upstream-defaults, then
+ * the built-in values) and checked once at startup: a bad setting stops Oasis with its key and value.
+ */
 @Component
 public class Upstreams implements DisposableBean {
 
@@ -21,9 +25,36 @@ public class Upstreams implements DisposableBean {
     private final Map<String, Upstream> byName = new LinkedHashMap<>();
     private final Set<String> forwardedHeaders = new LinkedHashSet<>();
 
-    public Upstreams(UpstreamProperties properties) {
-        properties.upstreams().forEach((name, settings) -> {
-            Upstream upstream = new Upstream(name, check(name, settings), settings);
+    public Upstreams(UpstreamProperties properties, MeterRegistry registry) {
+        check("oasis.upstream-defaults", properties.upstreamDefaults());
+        properties.upstreamPresets().forEach((preset, settings) -> {
+            check("oasis.upstream-presets." + preset, settings);
+            if (settings.preset() != null) {
+                throw new ConfigurationException("oasis.upstream-presets." + preset + ".preset", settings.preset(),
+                        "a preset cannot inherit from another preset", "Copy the settings it needs instead.");
+            }
+        });
+        UpstreamSettings defaults = properties.upstreamDefaults() == null ? UpstreamSettings.BUILT_IN
+                : properties.upstreamDefaults().over(UpstreamSettings.BUILT_IN);
+        properties.upstreams().forEach((name, own) -> {
+            String key = PREFIX + name;
+            if (!name.matches("[a-z][a-z0-9-]*")) {
+                throw new ConfigurationException(key, name, "an upstream name is lower-case letters, digits and '-'",
+                        "Rename it, e.g. 'tier-recommendations'.");
+            }
+            check(key, own);
+            UpstreamSettings base = defaults;
+            if (own.preset() != null) {
+                UpstreamSettings preset = properties.upstreamPresets().get(own.preset());
+                if (preset == null) {
+                    throw new ConfigurationException(key + ".preset", own.preset(), "no preset of that name",
+                            "Declare it under oasis.upstream-presets." + own.preset() + " or use one of "
+                                    + properties.upstreamPresets().keySet() + ".");
+                }
+                base = preset.over(defaults);
+            }
+            UpstreamSettings settings = own.over(base);
+            Upstream upstream = new Upstream(name, baseUrl(key, settings.baseUrl()), settings, registry);
             byName.put(name, upstream);
             forwardedHeaders.addAll(upstream.forwardHeaders());
         });
@@ -54,56 +85,102 @@ public class Upstreams implements DisposableBean {
         byName.values().forEach(Upstream::close);
     }
 
-    private static URI check(String name, UpstreamProperties.Upstream settings) {
-        String key = PREFIX + name;
-        if (!name.matches("[a-z][a-z0-9-]*")) {
-            throw new ConfigurationException(key, name, "an upstream name is lower-case letters, digits and '-'",
-                    "Rename it, e.g. 'tier-recommendations'.");
-        }
-        String baseUrl = settings.baseUrl();
+    private static URI baseUrl(String key, String baseUrl) {
         if (baseUrl == null || baseUrl.isBlank()) {
             throw new ConfigurationException(key + ".base-url", null, "every upstream needs a base URL",
-                    "Set it, e.g. " + key + ".base-url: http://" + name + ".internal:8080");
+                    "Set it, e.g. " + key + ".base-url: http://orders.internal:8080");
         }
         URI uri;
         try {
             uri = new URI(baseUrl.trim());
         } catch (URISyntaxException e) {
             throw new ConfigurationException(key + ".base-url", baseUrl, "not a URL (" + e.getReason() + ")",
-                    "Write it as scheme://host[:port][/path], e.g. http://" + name + ".internal:8080");
+                    "Write it as scheme://host[:port][/path], e.g. http://orders.internal:8080");
         }
         if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
                 || uri.getHost() == null) {
             throw new ConfigurationException(key + ".base-url", baseUrl, "needs an http or https scheme and a host",
-                    "Write it as scheme://host[:port][/path], e.g. http://" + name + ".internal:8080");
+                    "Write it as scheme://host[:port][/path], e.g. http://orders.internal:8080");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
             throw new ConfigurationException(key + ".base-url", baseUrl,
                     "must not carry a query, fragment or credentials",
                     "Put query parameters on the call in the route; credentials come from headers configured per upstream.");
         }
-        positive(key + ".connect-timeout", settings.connectTimeout());
-        positive(key + ".response-timeout", settings.responseTimeout());
-        positive(key + ".pool.acquire-timeout", settings.pool().acquireTimeout());
-        positive(key + ".pool.idle-timeout", settings.pool().idleTimeout());
-        positive(key + ".pool.time-to-live", settings.pool().timeToLive());
-        if (settings.pool().maxConnections() < 1) {
-            throw new ConfigurationException(key + ".pool.max-connections", settings.pool().maxConnections(),
-                    "must be at least 1", "Size it as peak req/s x latency x 1.3, e.g. 1000 x 0.08 s x 1.3 = 104.");
-        }
-        for (String header : settings.forwardHeaders()) {
-            if (header == null || !header.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-                throw new ConfigurationException(key + ".forward-headers", header, "not an HTTP header name",
-                        "List header names only, e.g. [Accept-Language].");
-            }
-        }
         return uri;
     }
 
+    /** Checks the fields a layer sets; what it leaves out is checked where it is set. */
+    private static void check(String key, UpstreamSettings s) {
+        if (s == null) {
+            return;
+        }
+        positive(key + ".connect-timeout", s.connectTimeout());
+        positive(key + ".response-timeout", s.responseTimeout());
+        if (s.maxBodySize() != null && s.maxBodySize().toBytes() < 1) {
+            throw new ConfigurationException(key + ".max-body-size", s.maxBodySize(), "must be at least 1 byte",
+                    "Allow the largest answer you expect, e.g. 1MB.");
+        }
+        atLeast(key + ".max-in-flight", s.maxInFlight(), 1, "Calls at once, e.g. peak req/s x latency x 2.");
+        if (s.forwardHeaders() != null) {
+            for (String header : s.forwardHeaders()) {
+                if (header == null || !header.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+                    throw new ConfigurationException(key + ".forward-headers", header, "not an HTTP header name",
+                            "List header names only, e.g. [Accept-Language].");
+                }
+            }
+        }
+        if (s.pool() != null) {
+            atLeast(key + ".pool.max-connections", s.pool().maxConnections(), 1,
+                    "Size it as peak req/s x latency x 1.3, e.g. 1000 x 0.08 s x 1.3 = 104.");
+            positive(key + ".pool.acquire-timeout", s.pool().acquireTimeout());
+            positive(key + ".pool.idle-timeout", s.pool().idleTimeout());
+            positive(key + ".pool.time-to-live", s.pool().timeToLive());
+        }
+        if (s.retry() != null) {
+            UpstreamSettings.Retry r = s.retry();
+            atLeast(key + ".retry.attempts", r.attempts(), 1, "1 means no retries; 2 or 3 is usual.");
+            positive(key + ".retry.base-delay", r.baseDelay());
+            positive(key + ".retry.max-delay", r.maxDelay());
+            positive(key + ".retry.budget-window", r.budgetWindow());
+            atLeast(key + ".retry.budget-min-per-second", r.budgetMinPerSecond(), 0, "E.g. 10.");
+            if (r.budgetRatio() != null && (r.budgetRatio() < 0 || r.budgetRatio() > 1)) {
+                throw new ConfigurationException(key + ".retry.budget-ratio", r.budgetRatio(), "must be between 0 and 1",
+                        "0.1 lets retries add at most 10 % to an upstream's load.");
+            }
+        }
+        if (s.breaker() != null) {
+            UpstreamSettings.Breaker b = s.breaker();
+            percent(key + ".breaker.failure-rate-threshold", b.failureRateThreshold());
+            percent(key + ".breaker.slow-call-rate-threshold", b.slowCallRateThreshold());
+            positive(key + ".breaker.slow-call-duration", b.slowCallDuration());
+            atLeast(key + ".breaker.minimum-calls", b.minimumCalls(), 1, "E.g. 20.");
+            positive(key + ".breaker.window", b.window());
+            positive(key + ".breaker.open-duration", b.openDuration());
+            atLeast(key + ".breaker.half-open-calls", b.halfOpenCalls(), 1, "E.g. 5.");
+        }
+        if (s.rateLimit() != null) {
+            atLeast(key + ".rate-limit.requests", s.rateLimit().requests(), 0, "0 turns the limit off.");
+            positive(key + ".rate-limit.per", s.rateLimit().per());
+        }
+    }
+
     private static void positive(String key, Duration value) {
-        if (value == null || value.isZero() || value.isNegative()) {
-            throw new ConfigurationException(key, value == null ? null : value.toMillis() + "ms", "must be a positive duration",
+        if (value != null && (value.isZero() || value.isNegative())) {
+            throw new ConfigurationException(key, value.toMillis() + "ms", "must be a positive duration",
                     "Give it with its unit, e.g. 250ms or 2s.");
+        }
+    }
+
+    private static void atLeast(String key, Integer value, int min, String fix) {
+        if (value != null && value < min) {
+            throw new ConfigurationException(key, value, "must be at least " + min, fix);
+        }
+    }
+
+    private static void percent(String key, Float value) {
+        if (value != null && (value <= 0 || value > 100)) {
+            throw new ConfigurationException(key, value, "must be a percentage above 0 and at most 100", "E.g. 50.");
         }
     }
 }

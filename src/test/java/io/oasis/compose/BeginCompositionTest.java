@@ -9,7 +9,9 @@ import io.oasis.endpoint.EndpointContracts;
 import io.oasis.endpoint.EndpointProperties;
 import io.oasis.endpoint.LoadShedding;
 import io.oasis.endpoint.ProblemException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.oasis.upstream.UpstreamProperties;
+import io.oasis.upstream.UpstreamSettings;
 import io.oasis.upstream.Upstreams;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
@@ -27,10 +29,9 @@ class BeginCompositionTest {
 
     private static final long BUDGET = Duration.ofMillis(500).toNanos();
 
-    private static final Upstreams UPSTREAMS = new Upstreams(new UpstreamProperties(Map.of("profile",
-            new UpstreamProperties.Upstream("http://127.0.0.1:9/profile", Duration.ofMillis(100),
-                    Duration.ofMillis(400), new UpstreamProperties.Pool(4, Duration.ofMillis(100),
-                    Duration.ofSeconds(30), Duration.ofMinutes(5)), List.of("Accept-Language")))));
+    private static final Upstreams UPSTREAMS = new Upstreams(new UpstreamProperties(null, Map.of(),
+            Map.of("profile", new UpstreamSettings(null, "http://127.0.0.1:9/profile", null, null,
+                    List.of("Accept-Language"), null, null, null, null, null, null))), new SimpleMeterRegistry());
 
     private final LoadShedding shedding = new LoadShedding();
     private final BeginComposition begin = new BeginComposition(new EndpointContracts(new EndpointProperties(

@@ -4,7 +4,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.oasis.upstream.Upstreams;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
@@ -21,15 +23,22 @@ public abstract class OasisIT {
     @LocalServerPort
     protected int port;
 
+    @Autowired
+    protected Upstreams upstreams;
+
     @DynamicPropertySource
     static void upstreams(DynamicPropertyRegistry registry) {
         UpstreamStubs.register(registry);
     }
 
-    /** The first request after startup loads classes and opens connections; tests that time answers skip it. */
+    /**
+     * Every test starts with healthy stubs and closed circuit breakers. The first request after startup loads
+     * classes and opens connections; tests that time answers skip it.
+     */
     @BeforeEach
     void healthyUpstreams() {
         UpstreamStubs.healthy();
+        upstreams.all().values().forEach(u -> u.protection().breaker().reset());
         if (!warm) {
             get("/api/dashboard?userId=1");
             UpstreamStubs.healthy();

@@ -9,17 +9,17 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Abandons calls at their deadline: cancelling the client's future closes the connection and completes the call
- * as timed out, so no call outlives its endpoint's budget and no thread waits for it.
+ * The timers of upstream calls: a call abandoned at its deadline, a retry started after its backoff. One thread
+ * runs them all; what they trigger is short (cancel a future, start a non-blocking request).
  */
 @Component
-public class CallDeadlines implements DisposableBean {
+public class CallScheduler implements DisposableBean {
 
     private final ScheduledThreadPoolExecutor timer;
 
-    public CallDeadlines() {
+    public CallScheduler() {
         timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "oasis-call-deadlines");
+            Thread t = new Thread(r, "oasis-call-timers");
             t.setDaemon(true);
             return t;
         });
@@ -27,8 +27,13 @@ public class CallDeadlines implements DisposableBean {
         timer.setRemoveOnCancelPolicy(true);
     }
 
+    /** Cancels the call at its deadline: cancelling the client's future completes the call as timed out. */
     public ScheduledFuture<?> cancelAfter(Future<?> call, long nanos) {
         return timer.schedule(() -> call.cancel(true), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public ScheduledFuture<?> schedule(Runnable task, long nanos) {
+        return timer.schedule(task, nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -1,0 +1,36 @@
+package io.oasis.observe;
+
+/**
+ * Every metric name Oasis publishes, in one place. Tags are bounded: endpoint and part names come from the routes,
+ * upstream names from the configuration, outcomes from enums; never a path, a query or a user.
+ */
+public final class OasisMetrics {
+
+    /** Timer per upstream call (all attempts of one part): tags upstream, outcome. */
+    public static final String UPSTREAM_CALLS = "oasis.upstream.calls";
+    /** Counter of retries made: tag upstream. */
+    public static final String UPSTREAM_RETRIES = "oasis.upstream.retries";
+    /** Counter of retries refused by the retry budget: tag upstream. */
+    public static final String UPSTREAM_RETRIES_DENIED = "oasis.upstream.retries.denied";
+    /** Gauges of the upstream's connection pool: tag upstream. */
+    public static final String UPSTREAM_POOL_LEASED = "oasis.upstream.pool.leased";
+    public static final String UPSTREAM_POOL_PENDING = "oasis.upstream.pool.pending";
+    public static final String UPSTREAM_POOL_MAX = "oasis.upstream.pool.max";
+    /** Counter of parts answered: tags endpoint, part, status (ok, default, failed, skipped). */
+    public static final String ENDPOINT_PARTS = "oasis.endpoint.parts";
+    /** Counter of requests refused because Oasis was at its concurrency: tag reason. */
+    public static final String REQUESTS_SHED = "oasis.requests.shed";
+    /** Counter of requests refused by a rate limit: tag limit (client, endpoint). */
+    public static final String REQUESTS_RATE_LIMITED = "oasis.requests.rate.limited";
+
+    public static final String TAG_UPSTREAM = "upstream";
+    public static final String TAG_OUTCOME = "outcome";
+    public static final String TAG_ENDPOINT = "endpoint";
+    public static final String TAG_PART = "part";
+    public static final String TAG_STATUS = "status";
+    public static final String TAG_REASON = "reason";
+    public static final String TAG_LIMIT = "limit";
+
+    private OasisMetrics() {
+    }
+}
