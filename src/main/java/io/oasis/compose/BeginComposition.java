@@ -8,7 +8,10 @@ import io.oasis.endpoint.EndpointContract;
 import io.oasis.endpoint.EndpointContracts;
 import io.oasis.endpoint.LoadShedding;
 import io.oasis.endpoint.ProblemException;
+import io.oasis.resilience.ClientLimiter;
+import io.oasis.resilience.FaultInjection;
 import io.oasis.upstream.Upstreams;
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -19,19 +22,24 @@ import org.springframework.stereotype.Component;
  * The first step of every endpoint route: checks the query parameters against the endpoint's contract (400 on bad
  * input), keeps the inbound headers that some upstream may receive, drops every other header, and starts the
  * request's {@link Composition} with its deadline, counted from the request's arrival. A request that already
- * waited half its budget for a thread is refused with 503. Nothing the client sent reaches an upstream except
- * through here.
+ * waited half its budget for a thread is refused with 503, a client over its rate limit with 429. Nothing the
+ * client sent reaches an upstream except through here.
  */
 @Component("beginComposition")
 public class BeginComposition implements Processor {
 
     private final EndpointContracts contracts;
     private final LoadShedding shedding;
+    private final ClientLimiter clients;
+    private final FaultInjection faults;
     private final String[] forwardable;
 
-    public BeginComposition(EndpointContracts contracts, LoadShedding shedding, Upstreams upstreams) {
+    public BeginComposition(EndpointContracts contracts, LoadShedding shedding, ClientLimiter clients,
+                            FaultInjection faults, Upstreams upstreams) {
         this.contracts = contracts;
         this.shedding = shedding;
+        this.clients = clients;
+        this.faults = faults;
         this.forwardable = upstreams.forwardedHeaders().toArray(String[]::new);
     }
 
@@ -39,11 +47,13 @@ public class BeginComposition implements Processor {
     public void process(Exchange exchange) {
         EndpointContract contract = contracts.get(exchange.getFromRouteId());
         Message message = exchange.getMessage();
-        long start = arrival(message);
+        HttpServletRequest request = message instanceof PlatformHttpMessage http ? http.getRequest() : null;
+        long start = arrival(request);
         if (System.nanoTime() - start > contract.budgetNanos() / 2) {
             // queued for half its budget: answering would take what is left from requests that can still be served
             throw new ProblemException(shedding.refuse("a request waited longer than half its budget for a thread"));
         }
+        clients.admit(request);
         Map<String, String> parameters = contract.parameters(message.getHeader(Exchange.HTTP_QUERY, String.class));
         Map<String, String> headers = forwardable.length == 0 ? Map.of() : new HashMap<>(forwardable.length * 2);
         for (String name : forwardable) {
@@ -55,15 +65,12 @@ public class BeginComposition implements Processor {
         message.getHeaders().clear();
         message.setBody(null);
         exchange.setProperty(Composition.PROPERTY, new Composition(contract.endpoint(), start,
-                contract.callBudgetNanos(), parameters, headers));
+                contract.callBudgetNanos(), parameters, headers, faults.faults(request)));
     }
 
     /** When Tomcat handed the request over ({@link ArrivalTime}); now if it did not come through it. */
-    private static long arrival(Message message) {
-        if (message instanceof PlatformHttpMessage http && http.getRequest() != null
-                && http.getRequest().getAttribute(ArrivalTime.ATTRIBUTE) instanceof Long nanos) {
-            return nanos;
-        }
-        return System.nanoTime();
+    private static long arrival(HttpServletRequest request) {
+        return request != null && request.getAttribute(ArrivalTime.ATTRIBUTE) instanceof Long nanos ? nanos
+                : System.nanoTime();
     }
 }

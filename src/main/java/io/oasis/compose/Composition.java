@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.oasis.resilience.FaultInjection;
+
 /**
  * The state of one endpoint request while its parts are called: validated inputs, forwarded headers, the deadline,
  * and each part's result as it arrives. Shared by reference by every branch of the fan-out (Camel copies exchange
@@ -21,19 +23,22 @@ public final class Composition {
     private final long deadlineNanos;
     private final Map<String, String> parameters;
     private final Map<String, String> headers;
+    private final Map<String, FaultInjection.Fault> faults;
     private final Map<String, PartResult> parts = new ConcurrentHashMap<>(16);
 
     /**
      * @param parameters validated endpoint inputs by name
      * @param headers    inbound headers some upstream may receive, by lower-case name
+     * @param faults     faults injected into this request's calls, by upstream name
      */
     public Composition(String endpoint, long startNanos, long budgetNanos, Map<String, String> parameters,
-                       Map<String, String> headers) {
+                       Map<String, String> headers, Map<String, FaultInjection.Fault> faults) {
         this.endpoint = endpoint;
         this.startNanos = startNanos;
         this.deadlineNanos = startNanos + budgetNanos;
         this.parameters = parameters;
         this.headers = headers;
+        this.faults = faults;
     }
 
     public String endpoint() {
@@ -54,6 +59,11 @@ public final class Composition {
 
     public String header(String lowerCaseName) {
         return headers.get(lowerCaseName);
+    }
+
+    /** The fault injected into calls to this upstream, or null. */
+    public FaultInjection.Fault fault(String upstream) {
+        return faults.isEmpty() ? null : faults.get(upstream);
     }
 
     public void record(PartResult result) {

@@ -19,13 +19,20 @@ public final class EndpointContract {
     private final String endpoint;
     private final long budgetNanos;
     private final long marginNanos;
+    private final Long maxRate;
     private final List<Parameter> parameters;
 
-    EndpointContract(String endpoint, long budgetNanos, long marginNanos, List<Parameter> parameters) {
+    EndpointContract(String endpoint, long budgetNanos, long marginNanos, Long maxRate, List<Parameter> parameters) {
         this.endpoint = endpoint;
         this.budgetNanos = budgetNanos;
         this.marginNanos = marginNanos;
+        this.maxRate = maxRate;
         this.parameters = parameters;
+    }
+
+    /** Requests per second the endpoint's throttle step allows, or null when it declares none. */
+    public Long maxRate() {
+        return maxRate;
     }
 
     public String endpoint() {

@@ -29,15 +29,20 @@ public class EndpointContracts {
             String key = PREFIX + name;
             Duration budget = endpoint.budget() == null ? defaultBudget : positive(key + ".budget", endpoint.budget());
             Duration margin = endpoint.assemblyMargin() == null ? defaultMargin : endpoint.assemblyMargin();
-            byEndpoint.put(name, contract(key, name, budget, margin, endpoint.parameters()));
+            if (endpoint.maxRate() != null && endpoint.maxRate() < 1) {
+                throw new ConfigurationException(key + ".max-rate", endpoint.maxRate(), "must be at least 1",
+                        "Requests per second for all clients together, e.g. 2000.");
+            }
+            byEndpoint.put(name, contract(key, name, budget, margin, endpoint.maxRate(), endpoint.parameters()));
         });
-        contract("oasis.endpoint-defaults", "", defaultBudget, defaultMargin, Map.of());
+        contract("oasis.endpoint-defaults", "", defaultBudget, defaultMargin, null, Map.of());
     }
 
     /** The contract of the endpoint route with this id. */
     public EndpointContract get(String endpoint) {
         return byEndpoint.computeIfAbsent(endpoint, e -> contract("oasis.endpoint-defaults", e,
-                properties.endpointDefaults().budget(), properties.endpointDefaults().assemblyMargin(), Map.of()));
+                properties.endpointDefaults().budget(), properties.endpointDefaults().assemblyMargin(), null,
+                Map.of()));
     }
 
     /** Endpoint names that have configuration, for the startup check that each one has a route. */
@@ -45,7 +50,7 @@ public class EndpointContracts {
         return properties.endpoints().keySet();
     }
 
-    private static EndpointContract contract(String key, String name, Duration budget, Duration margin,
+    private static EndpointContract contract(String key, String name, Duration budget, Duration margin, Long maxRate,
                                              Map<String, EndpointProperties.Parameter> parameters) {
         if (margin == null || margin.isNegative() || margin.compareTo(budget) >= 0) {
             throw new ConfigurationException(key + ".assembly-margin", margin == null ? null : margin.toMillis() + "ms",
@@ -70,7 +75,7 @@ public class EndpointContracts {
             }
             checked.add(new EndpointContract.Parameter(parameter, p.required(), pattern, p.pattern(), p.maxLength()));
         });
-        return new EndpointContract(name, budget.toNanos(), margin.toNanos(), List.copyOf(checked));
+        return new EndpointContract(name, budget.toNanos(), margin.toNanos(), maxRate, List.copyOf(checked));
     }
 
     private static Duration positive(String key, Duration value) {

@@ -27,9 +27,11 @@ public record EndpointProperties(@DefaultValue Defaults endpointDefaults, Map<St
     /**
      * @param budget         null: the default budget
      * @param assemblyMargin null: the default margin
+     * @param maxRate        requests per second the endpoint accepts from all clients together; the route's throttle
+     *                       step reads it ({@code {{oasis.endpoints.<id>.max-rate}}}) and 429 answers announce it
      * @param parameters     query parameters by name; any other parameter is ignored and never forwarded
      */
-    public record Endpoint(Duration budget, Duration assemblyMargin, Map<String, Parameter> parameters) {
+    public record Endpoint(Duration budget, Duration assemblyMargin, Long maxRate, Map<String, Parameter> parameters) {
 
         public Endpoint {
             parameters = parameters == null ? Map.of() : parameters;

@@ -7,6 +7,7 @@ import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.processor.ThrottlerRejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -22,17 +23,22 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
 
     private final ProblemWriter writer;
     private final LoadShedding shedding;
+    private final EndpointContracts contracts;
 
-    public ProblemRouteConfiguration(ProblemWriter writer, LoadShedding shedding) {
+    public ProblemRouteConfiguration(ProblemWriter writer, LoadShedding shedding, EndpointContracts contracts) {
         this.writer = writer;
         this.shedding = shedding;
+        this.contracts = contracts;
     }
 
     @Override
     public void configuration() {
         routeConfiguration()
                 .onException(ProblemException.class).handled(true)
-                .process(e -> write(e, e.getProperty(Exchange.EXCEPTION_CAUGHT, ProblemException.class).problem()))
+                .process(this::refused)
+                .end()
+                .onException(ThrottlerRejectedExecutionException.class).handled(true)
+                .process(this::throttled)
                 .end()
                 .onException(RejectedExecutionException.class).handled(true)
                 .process(e -> write(e, shedding.refuse("the fan-out pool and its queue are full")))
@@ -40,6 +46,25 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
                 .onException(Exception.class).handled(true)
                 .process(this::unexpected)
                 .end();
+    }
+
+    private void refused(Exchange exchange) {
+        ProblemException refused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ProblemException.class);
+        write(exchange, refused.problem());
+        refused.headers().forEach(exchange.getMessage()::setHeader);
+    }
+
+    /** The endpoint's throttle step is full for this period: 429, come back in the next one. */
+    private void throttled(Exchange exchange) {
+        Long maxRate = contracts.get(exchange.getFromRouteId()).maxRate();
+        write(exchange, new Problem(429, "endpoint-rate-limited", "Too many requests",
+                "the endpoint is at its request rate limit", Map.of()));
+        Message message = exchange.getMessage();
+        message.setHeader("Retry-After", "1");
+        if (maxRate != null) {
+            message.setHeader("RateLimit", "limit=" + maxRate + ", remaining=0, reset=1");
+            message.setHeader("RateLimit-Policy", maxRate + ";w=1");
+        }
     }
 
     private void unexpected(Exchange exchange) {

@@ -20,6 +20,7 @@ import io.oasis.compose.Composition;
 import io.oasis.compose.Failure;
 import io.oasis.compose.PartResult;
 import io.oasis.compose.PartStatus;
+import io.oasis.resilience.FaultInjection;
 import io.oasis.resilience.RetryPolicy;
 import io.oasis.resilience.UpstreamProtection;
 import org.apache.camel.AsyncCallback;
@@ -147,6 +148,7 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
         /** true while {@link #process} runs: completing then is synchronous for Camel */
         private boolean inProcess = true;
         private final AtomicBoolean completed = new AtomicBoolean();
+        private boolean faultPending = true;
 
         Call(Exchange exchange, Composition composition, AsyncCallback callback) {
             this.exchange = exchange;
@@ -156,6 +158,15 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
 
         /** Sends the next attempt through the upstream's protection; true when the call completed at once. */
         boolean attempt() {
+            FaultInjection.Fault fault = faultPending ? composition.fault(upstream.name()) : null;
+            if (fault != null) {
+                faultPending = false;
+                inProcess = false;
+                scheduler.schedule(() -> guarded(fault.status() > 0
+                        ? () -> complete(Failure.UPSTREAM_STATUS, "injected fault: " + fault.status(), null)
+                        : this::attempt), fault.delayNanos());
+                return false;
+            }
             long now = System.nanoTime();
             long timeout = Math.min(upstream.responseTimeoutNanos(), composition.deadlineNanos() - now);
             if (timeout <= 0) {
@@ -232,15 +243,18 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
                 return false;
             }
             upstream.metrics().retried();
-            scheduler.schedule(() -> {
-                try {
-                    attempt();
-                } catch (RuntimeException e) {
-                    LOG.error("{}: unexpected failure retrying the call", routeId, e);
-                    complete(Failure.INTERNAL, "internal error retrying the call", null);
-                }
-            }, delay);
+            scheduler.schedule(() -> guarded(this::attempt), delay);
             return true;
+        }
+
+        /** Runs a step of the call on a timer thread; whatever it throws completes the call instead. */
+        private void guarded(Runnable step) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                LOG.error("{}: unexpected failure in a delayed step of the call", routeId, e);
+                complete(Failure.INTERNAL, "internal error in a delayed step of the call", null);
+            }
         }
 
         /** Records the part and hands the exchange back to Camel; returns whether that happened synchronously. */

@@ -10,6 +10,9 @@ import io.oasis.endpoint.EndpointProperties;
 import io.oasis.endpoint.LoadShedding;
 import io.oasis.endpoint.ProblemException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.oasis.resilience.ClientLimitProperties;
+import io.oasis.resilience.ClientLimiter;
+import io.oasis.resilience.FaultInjection;
 import io.oasis.upstream.UpstreamProperties;
 import io.oasis.upstream.UpstreamSettings;
 import io.oasis.upstream.Upstreams;
@@ -36,7 +39,8 @@ class BeginCompositionTest {
     private final LoadShedding shedding = new LoadShedding();
     private final BeginComposition begin = new BeginComposition(new EndpointContracts(new EndpointProperties(
             new EndpointProperties.Defaults(Duration.ofMillis(500), Duration.ofMillis(10)), Map.of())),
-            shedding, UPSTREAMS);
+            shedding, new ClientLimiter(new ClientLimitProperties("address", List.of(), 0, Duration.ofSeconds(1), 10)),
+            new FaultInjection(new FaultInjection.Settings(false, null)), UPSTREAMS);
 
     @AfterAll
     static void closeClients() {

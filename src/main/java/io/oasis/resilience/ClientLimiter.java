@@ -1,0 +1,176 @@
+package io.oasis.resilience;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.oasis.config.ConfigurationException;
+import io.oasis.endpoint.Problem;
+import io.oasis.endpoint.ProblemException;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.stereotype.Component;
+
+/**
+ * The per-client rate limit: a token bucket per client (Bucket4j), kept in a bounded map (Caffeine). A client over
+ * its limit gets 429 with Retry-After and RateLimit headers before anything else is done for it.
+ */
+@Component
+public class ClientLimiter {
+
+    private static final String KEY = "oasis.client-limit";
+
+    private final int requests;
+    private final long perSeconds;
+    private final String header;
+    private final boolean principal;
+    private final List<Cidr> trusted = new ArrayList<>();
+    private final Cache<String, Bucket> buckets;
+    private final Bandwidth bandwidth;
+
+    public ClientLimiter(ClientLimitProperties properties) {
+        this.requests = properties.requests();
+        if (requests < 0) {
+            throw new ConfigurationException(KEY + ".requests", requests, "must be 0 (off) or more", "E.g. 100.");
+        }
+        if (properties.per().isZero() || properties.per().isNegative()) {
+            throw new ConfigurationException(KEY + ".per", properties.per().toMillis() + "ms",
+                    "must be a positive duration", "E.g. 1s or 1m.");
+        }
+        this.perSeconds = Math.max(1, properties.per().toSeconds());
+        String key = properties.key().trim();
+        this.principal = key.equals("principal");
+        this.header = key.startsWith("header:") ? key.substring("header:".length()).trim() : null;
+        if (!principal && header == null && !key.equals("address") || header != null && header.isEmpty()) {
+            throw new ConfigurationException(KEY + ".key", key, "unknown client key",
+                    "Use address, principal, or header:<Name> such as header:X-Api-Key.");
+        }
+        for (String proxy : properties.trustedProxies()) {
+            trusted.add(Cidr.parse(KEY + ".trusted-proxies", proxy));
+        }
+        this.bandwidth = requests == 0 ? null
+                : Bandwidth.builder().capacity(requests).refillGreedy(requests, properties.per()).build();
+        this.buckets = Caffeine.newBuilder().maximumSize(properties.maxClients())
+                .expireAfterAccess(properties.per().multipliedBy(2)).build();
+    }
+
+    /**
+     * Takes one request from the client's bucket.
+     *
+     * @throws ProblemException 429 with Retry-After and RateLimit headers when the bucket is empty
+     */
+    public void admit(HttpServletRequest request) {
+        if (bandwidth == null || request == null) {
+            return;
+        }
+        String client = client(request);
+        ConsumptionProbe probe = buckets.get(client, c -> Bucket.builder().addLimit(bandwidth).build())
+                .tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            long retryAfter = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L));
+            throw new ProblemException(new Problem(429, "rate-limited", "Too many requests",
+                    "this client is over its limit of " + requests + " requests per " + perSeconds + " s",
+                    Map.of()), Map.of("Retry-After", Long.toString(retryAfter),
+                    "RateLimit", "limit=" + requests + ", remaining=0, reset=" + retryAfter,
+                    "RateLimit-Policy", requests + ";w=" + perSeconds));
+        }
+    }
+
+    /** Who the client is, by the configured key; falls back to the address. */
+    String client(HttpServletRequest request) {
+        if (header != null) {
+            String value = request.getHeader(header);
+            if (value != null && !value.isBlank()) {
+                return "h:" + value;
+            }
+        } else if (principal && request.getUserPrincipal() != null) {
+            return "p:" + request.getUserPrincipal().getName();
+        }
+        return "a:" + address(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
+    }
+
+    /**
+     * The client's address: the peer, unless the peer is a trusted proxy; then X-Forwarded-For read from the right,
+     * skipping trusted proxies, so a client cannot choose its own key by sending the header itself.
+     */
+    String address(String peer, String forwardedFor) {
+        if (forwardedFor == null || !isTrusted(peer)) {
+            return peer;
+        }
+        String[] hops = forwardedFor.split(",");
+        for (int i = hops.length - 1; i >= 0; i--) {
+            String hop = hops[i].trim();
+            if (!hop.isEmpty() && !isTrusted(hop)) {
+                return hop;
+            }
+        }
+        return peer;
+    }
+
+    private boolean isTrusted(String address) {
+        for (Cidr cidr : trusted) {
+            if (cidr.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An address range such as 10.0.0.0/8 or ::1/128; a bare address is a range of one. */
+    record Cidr(byte[] network, int bits) {
+
+        static Cidr parse(String key, String text) {
+            String[] parts = text.trim().split("/");
+            try {
+                byte[] network = literal(parts[0]);
+                if (network == null) {
+                    throw new UnknownHostException(parts[0]);
+                }
+                int bits = parts.length > 1 ? Integer.parseInt(parts[1]) : network.length * 8;
+                if (parts.length > 2 || bits < 0 || bits > network.length * 8) {
+                    throw new NumberFormatException(text);
+                }
+                return new Cidr(network, bits);
+            } catch (UnknownHostException | NumberFormatException e) {
+                throw new ConfigurationException(key, text, "not an address or CIDR range",
+                        "Write e.g. 10.0.0.0/8, 192.168.1.7 or ::1/128.");
+            }
+        }
+
+        boolean contains(String address) {
+            byte[] candidate;
+            try {
+                candidate = literal(address);
+            } catch (UnknownHostException e) {
+                return false;
+            }
+            if (candidate == null || candidate.length != network.length) {
+                return false;
+            }
+            int full = bits / 8;
+            for (int i = 0; i < full; i++) {
+                if (candidate[i] != network[i]) {
+                    return false;
+                }
+            }
+            int rest = bits % 8;
+            return rest == 0 || (candidate[full] & (0xFF << (8 - rest))) == (network[full] & (0xFF << (8 - rest)));
+        }
+
+        /** Parses an IP literal without any name lookup; null when it is not one. */
+        private static byte[] literal(String text) throws UnknownHostException {
+            String s = text.trim();
+            if (s.isEmpty() || !(s.indexOf(':') >= 0 || s.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
+                return null;
+            }
+            return InetAddress.getByName(s).getAddress();
+        }
+    }
+}
