@@ -233,9 +233,9 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             }
             long after = RetryPolicy.retryAfterNanos(retryAfter, ZonedDateTime.now(ZoneOffset.UTC));
             long delay = policy.delayNanos(attempts, after);
-            // a retry that cannot get a fair share of its own timeout before the deadline is not worth sending
+            // a retry left with less than half the time its first attempt had is not worth sending
             long left = composition.deadlineNanos() - System.nanoTime() - delay;
-            if (left < Math.min(upstream.responseTimeoutNanos() / 2, composition.deadlineNanos() - start)) {
+            if (left < Math.min(upstream.responseTimeoutNanos(), composition.deadlineNanos() - start) / 2) {
                 return false;
             }
             if (!protection.retryBudget().tryRetry()) {

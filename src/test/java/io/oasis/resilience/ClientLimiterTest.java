@@ -1,0 +1,81 @@
+package io.oasis.resilience;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.oasis.config.ConfigurationException;
+import io.oasis.endpoint.ProblemException;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ClientLimiterTest {
+
+    private static ClientLimiter limiter(String key, List<String> trusted, int requests) {
+        return new ClientLimiter(new ClientLimitProperties(key, trusted, requests, Duration.ofSeconds(10), 1000));
+    }
+
+    private static MockHttpServletRequest from(String peer, String forwardedFor) {
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/x");
+        request.setRemoteAddr(peer);
+        if (forwardedFor != null) {
+            request.addHeader("X-Forwarded-For", forwardedFor);
+        }
+        return request;
+    }
+
+    @Test
+    void address_untrustedPeer_ignoresTheForwardedForItSends() {
+        ClientLimiter limiter = limiter("address", List.of("10.0.0.0/8"), 1);
+
+        assertThat(limiter.address("203.0.113.9", "198.51.100.1")).isEqualTo("203.0.113.9");
+    }
+
+    @Test
+    void address_trustedProxies_takesTheFirstUntrustedHopFromTheRight() {
+        ClientLimiter limiter = limiter("address", List.of("10.0.0.0/8", "192.168.1.7"), 1);
+
+        assertThat(limiter.address("10.1.2.3", "198.51.100.1, 203.0.113.5, 192.168.1.7")).isEqualTo("203.0.113.5");
+        assertThat(limiter.address("10.1.2.3", "10.9.9.9")).isEqualTo("10.1.2.3");
+        assertThat(limiter.address("::1", "203.0.113.5")).isEqualTo("::1");
+    }
+
+    @Test
+    void admit_overTheLimit_is429WithRetryAfterAndRateLimitHeaders() {
+        ClientLimiter limiter = limiter("address", List.of(), 2);
+        limiter.admit(from("203.0.113.9", null));
+        limiter.admit(from("203.0.113.9", null));
+
+        assertThatThrownBy(() -> limiter.admit(from("203.0.113.9", null)))
+                .isInstanceOfSatisfying(ProblemException.class, e -> {
+                    assertThat(e.problem().status()).isEqualTo(429);
+                    assertThat(e.headers()).containsKeys("Retry-After", "RateLimit")
+                            .containsEntry("RateLimit-Policy", "2;w=10");
+                    assertThat(Long.parseLong(e.headers().get("Retry-After"))).isBetween(1L, 10L);
+                });
+        limiter.admit(from("203.0.113.10", null));
+    }
+
+    @Test
+    void client_headerKey_separatesClientsBehindOneAddressAndFallsBackToIt() {
+        ClientLimiter limiter = limiter("header:X-Api-Key", List.of(), 1);
+        MockHttpServletRequest a = from("203.0.113.9", null);
+        a.addHeader("X-Api-Key", "team-a");
+        MockHttpServletRequest b = from("203.0.113.9", null);
+        b.addHeader("X-Api-Key", "team-b");
+
+        assertThat(limiter.client(a)).isNotEqualTo(limiter.client(b));
+        assertThat(limiter.client(from("203.0.113.9", null))).isEqualTo("a:203.0.113.9");
+    }
+
+    @Test
+    void limiter_badSettings_stopStartupNamingTheKey() {
+        assertThatThrownBy(() -> limiter("cookie", List.of(), 1)).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("oasis.client-limit.key = 'cookie'");
+        assertThatThrownBy(() -> limiter("address", List.of("10.0.0.0/33"), 1))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("oasis.client-limit.trusted-proxies = '10.0.0.0/33'");
+    }
+}
