@@ -51,7 +51,7 @@ public class BeginComposition implements Processor {
         long start = arrival(request);
         if (System.nanoTime() - start > contract.budgetNanos() / 2) {
             // queued for half its budget: answering would take what is left from requests that can still be served
-            throw new ProblemException(shedding.refuse("a request waited longer than half its budget for a thread"));
+            throw new ProblemException(shedding.refuse(LoadShedding.Reason.WAITED_TOO_LONG));
         }
         clients.admit(request);
         Map<String, String> parameters = contract.parameters(message.getHeader(Exchange.HTTP_QUERY, String.class));

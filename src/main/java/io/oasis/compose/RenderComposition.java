@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oasis.endpoint.Problem;
 import io.oasis.endpoint.ProblemWriter;
+import io.oasis.observe.PartMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -26,10 +27,12 @@ public class RenderComposition implements Processor {
 
     private final ObjectMapper json;
     private final ProblemWriter problems;
+    private final PartMetrics metrics;
 
-    public RenderComposition(ObjectMapper json, ProblemWriter problems) {
+    public RenderComposition(ObjectMapper json, ProblemWriter problems, PartMetrics metrics) {
         this.json = json;
         this.problems = problems;
+        this.metrics = metrics;
     }
 
     @Override
@@ -41,6 +44,7 @@ public class RenderComposition implements Processor {
         boolean timedOut = false;
         StringJoiner degraded = new StringJoiner(", ");
         for (PartResult part : parts) {
+            metrics.count(composition.endpoint(), part.name(), part.status());
             if (!part.ok()) {
                 degraded.add(part.name());
             }

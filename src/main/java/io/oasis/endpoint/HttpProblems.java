@@ -57,7 +57,7 @@ public class HttpProblems implements ErrorController {
     ResponseEntity<byte[]> overloaded(HttpServletRequest request) {
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.RETRY_AFTER, "1");
-        return answer(shedding.refuse("the request executor and its queue are full"), request.getRequestURI(),
+        return answer(shedding.refuse(LoadShedding.Reason.EXECUTOR_FULL), request.getRequestURI(),
                 headers);
     }
 

@@ -1,9 +1,14 @@
 package io.oasis.endpoint;
 
+import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.oasis.observe.OasisMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -21,16 +26,39 @@ public class LoadShedding {
     private static final Logger LOG = LoggerFactory.getLogger(LoadShedding.class);
     private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+    /** Which limit refused a request: the metrics tag and the words of the log line. */
+    public enum Reason {
+        EXECUTOR_FULL("the request executor and its queue are full"),
+        WAITED_TOO_LONG("a request waited longer than half its budget for a thread"),
+        FAN_OUT_FULL("the fan-out pool and its queue are full");
+
+        private final String words;
+
+        Reason(String words) {
+            this.words = words;
+        }
+    }
+
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    private final Map<Reason, Counter> counters = new EnumMap<>(Reason.class);
 
-    /** Counts one refused request; {@code why} says which limit refused it. */
-    public Problem refuse(String why) {
+    public LoadShedding(MeterRegistry registry) {
+        for (Reason reason : Reason.values()) {
+            counters.put(reason, Counter.builder(OasisMetrics.REQUESTS_SHED)
+                    .tag(OasisMetrics.TAG_REASON, reason.name().toLowerCase(Locale.ROOT))
+                    .description("requests refused with 503 because Oasis was at its concurrency").register(registry));
+        }
+    }
+
+    /** Counts one refused request. */
+    public Problem refuse(Reason why) {
+        counters.get(why).increment();
         long count = refused.incrementAndGet();
         long now = System.nanoTime();
         long last = lastLog.get();
         if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
-            LOG.warn("Overloaded: {} requests refused with 503 since start; the latest because {}", count, why);
+            LOG.warn("Overloaded: {} requests refused with 503 since start; the latest because {}", count, why.words);
         }
         return OVERLOADED;
     }

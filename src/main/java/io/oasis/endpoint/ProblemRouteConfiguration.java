@@ -4,6 +4,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.oasis.observe.OasisMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteConfigurationBuilder;
@@ -25,10 +28,15 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
     private final LoadShedding shedding;
     private final EndpointContracts contracts;
 
-    public ProblemRouteConfiguration(ProblemWriter writer, LoadShedding shedding, EndpointContracts contracts) {
+    private final Counter throttled;
+
+    public ProblemRouteConfiguration(ProblemWriter writer, LoadShedding shedding, EndpointContracts contracts,
+                                     MeterRegistry registry) {
         this.writer = writer;
         this.shedding = shedding;
         this.contracts = contracts;
+        this.throttled = Counter.builder(OasisMetrics.REQUESTS_RATE_LIMITED).tag(OasisMetrics.TAG_LIMIT, "endpoint")
+                .description("requests refused with 429").register(registry);
     }
 
     @Override
@@ -41,7 +49,7 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
                 .process(this::throttled)
                 .end()
                 .onException(RejectedExecutionException.class).handled(true)
-                .process(e -> write(e, shedding.refuse("the fan-out pool and its queue are full")))
+                .process(e -> write(e, shedding.refuse(LoadShedding.Reason.FAN_OUT_FULL)))
                 .end()
                 .onException(Exception.class).handled(true)
                 .process(this::unexpected)
@@ -56,6 +64,7 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
 
     /** The endpoint's throttle step is full for this period: 429, come back in the next one. */
     private void throttled(Exchange exchange) {
+        throttled.increment();
         Long maxRate = contracts.get(exchange.getFromRouteId()).maxRate();
         write(exchange, new Problem(429, "endpoint-rate-limited", "Too many requests",
                 "the endpoint is at its request rate limit", Map.of()));

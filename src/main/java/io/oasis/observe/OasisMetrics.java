@@ -12,6 +12,10 @@ public final class OasisMetrics {
     public static final String UPSTREAM_RETRIES = "oasis.upstream.retries";
     /** Counter of retries refused by the retry budget: tag upstream. */
     public static final String UPSTREAM_RETRIES_DENIED = "oasis.upstream.retries.denied";
+    /** Gauge of the upstream's circuit breaker: 0 closed, 1 open, 2 half open (3 others); tag upstream. */
+    public static final String UPSTREAM_BREAKER_STATE = "oasis.upstream.breaker.state";
+    /** Counter of breaker state changes: tags upstream, to (closed, open, half_open, ...). */
+    public static final String UPSTREAM_BREAKER_TRANSITIONS = "oasis.upstream.breaker.transitions";
     /** Gauges of the upstream's connection pool: tag upstream. */
     public static final String UPSTREAM_POOL_LEASED = "oasis.upstream.pool.leased";
     public static final String UPSTREAM_POOL_PENDING = "oasis.upstream.pool.pending";
@@ -30,6 +34,7 @@ public final class OasisMetrics {
     public static final String TAG_STATUS = "status";
     public static final String TAG_REASON = "reason";
     public static final String TAG_LIMIT = "limit";
+    public static final String TAG_TO = "to";
 
     private OasisMetrics() {
     }

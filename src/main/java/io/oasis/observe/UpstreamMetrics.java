@@ -2,9 +2,11 @@ package io.oasis.observe;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +22,7 @@ public final class UpstreamMetrics {
     private final Counter retries;
     private final Counter retriesDenied;
 
-    public UpstreamMetrics(String upstream, MeterRegistry registry, ConnPoolControl<?> pool) {
+    public UpstreamMetrics(String upstream, MeterRegistry registry, ConnPoolControl<?> pool, CircuitBreaker breaker) {
         this.ok = timer(upstream, "ok", registry);
         for (Failure failure : Failure.values()) {
             failed.put(failure, timer(upstream, failure.outcome(), registry));
@@ -30,6 +32,18 @@ public final class UpstreamMetrics {
         this.retriesDenied = Counter.builder(OasisMetrics.UPSTREAM_RETRIES_DENIED)
                 .tag(OasisMetrics.TAG_UPSTREAM, upstream).description("retries the retry budget refused")
                 .register(registry);
+        Gauge.builder(OasisMetrics.UPSTREAM_BREAKER_STATE, breaker, b -> switch (b.getState()) {
+                    case CLOSED -> 0;
+                    case OPEN -> 1;
+                    case HALF_OPEN -> 2;
+                    default -> 3;
+                })
+                .tag(OasisMetrics.TAG_UPSTREAM, upstream).description("0 closed, 1 open, 2 half open, 3 other")
+                .register(registry);
+        breaker.getEventPublisher().onStateTransition(e -> Counter.builder(OasisMetrics.UPSTREAM_BREAKER_TRANSITIONS)
+                .tag(OasisMetrics.TAG_UPSTREAM, upstream)
+                .tag(OasisMetrics.TAG_TO, e.getStateTransition().getToState().name().toLowerCase(Locale.ROOT))
+                .register(registry).increment());
         Gauge.builder(OasisMetrics.UPSTREAM_POOL_LEASED, pool, p -> p.getTotalStats().getLeased())
                 .tag(OasisMetrics.TAG_UPSTREAM, upstream).register(registry);
         Gauge.builder(OasisMetrics.UPSTREAM_POOL_PENDING, pool, p -> p.getTotalStats().getPending())

@@ -12,9 +12,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.oasis.config.ConfigurationException;
 import io.oasis.endpoint.Problem;
 import io.oasis.endpoint.ProblemException;
+import io.oasis.observe.OasisMetrics;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Component;
 
@@ -35,7 +38,11 @@ public class ClientLimiter {
     private final Cache<String, Bucket> buckets;
     private final Bandwidth bandwidth;
 
-    public ClientLimiter(ClientLimitProperties properties) {
+    private final Counter limited;
+
+    public ClientLimiter(ClientLimitProperties properties, MeterRegistry registry) {
+        this.limited = Counter.builder(OasisMetrics.REQUESTS_RATE_LIMITED).tag(OasisMetrics.TAG_LIMIT, "client")
+                .description("requests refused with 429").register(registry);
         this.requests = properties.requests();
         if (requests < 0) {
             throw new ConfigurationException(KEY + ".requests", requests, "must be 0 (off) or more", "E.g. 100.");
@@ -74,6 +81,7 @@ public class ClientLimiter {
         ConsumptionProbe probe = buckets.get(client, c -> Bucket.builder().addLimit(bandwidth).build())
                 .tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
+            limited.increment();
             long retryAfter = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L));
             throw new ProblemException(new Problem(429, "rate-limited", "Too many requests",
                     "this client is over its limit of " + requests + " requests per " + perSeconds + " s",

@@ -102,7 +102,7 @@ public final class Upstream implements AutoCloseable {
                 .setUserAgent("oasis")
                 .build();
         this.protection = new UpstreamProtection(name, settings);
-        this.metrics = new UpstreamMetrics(name, registry, pool);
+        this.metrics = new UpstreamMetrics(name, registry, pool, protection.breaker());
         this.client.start();
     }
 

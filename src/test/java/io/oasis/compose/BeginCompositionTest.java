@@ -36,10 +36,11 @@ class BeginCompositionTest {
             Map.of("profile", new UpstreamSettings(null, "http://127.0.0.1:9/profile", null, null,
                     List.of("Accept-Language"), null, null, null, null, null, null))), new SimpleMeterRegistry());
 
-    private final LoadShedding shedding = new LoadShedding();
+    private final LoadShedding shedding = new LoadShedding(new SimpleMeterRegistry());
     private final BeginComposition begin = new BeginComposition(new EndpointContracts(new EndpointProperties(
             new EndpointProperties.Defaults(Duration.ofMillis(500), Duration.ofMillis(10)), Map.of())),
-            shedding, new ClientLimiter(new ClientLimitProperties("address", List.of(), 0, Duration.ofSeconds(1), 10)),
+            shedding, new ClientLimiter(new ClientLimitProperties("address", List.of(), 0, Duration.ofSeconds(1), 10),
+                    new SimpleMeterRegistry()),
             new FaultInjection(new FaultInjection.Settings(false, null)), UPSTREAMS);
 
     @AfterAll

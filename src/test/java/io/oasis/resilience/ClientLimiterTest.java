@@ -3,6 +3,7 @@ package io.oasis.resilience;
 import java.time.Duration;
 import java.util.List;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.oasis.config.ConfigurationException;
 import io.oasis.endpoint.ProblemException;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ClientLimiterTest {
 
     private static ClientLimiter limiter(String key, List<String> trusted, int requests) {
-        return new ClientLimiter(new ClientLimitProperties(key, trusted, requests, Duration.ofSeconds(10), 1000));
+        return new ClientLimiter(new ClientLimitProperties(key, trusted, requests, Duration.ofSeconds(10), 1000),
+                new SimpleMeterRegistry());
     }
 
     private static MockHttpServletRequest from(String peer, String forwardedFor) {

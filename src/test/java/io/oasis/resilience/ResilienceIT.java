@@ -79,6 +79,10 @@ class ResilienceIT extends OasisIT {
         }
 
         assertThat(requestsTo("recommendations")).isEqualTo(calledBefore);
+        assertThat(get("/actuator/prometheus").body())
+                .contains("oasis_upstream_breaker_state{upstream=\"recommendations\"} 1.0")
+                .containsPattern("oasis_upstream_breaker_transitions_total\\{to=\"open\",upstream=\"recommendations\"\\} [1-9]")
+                .containsPattern("oasis_upstream_calls_seconds_count\\{outcome=\"short_circuited\",upstream=\"recommendations\"\\} [1-9]");
     }
 
     @Test
@@ -113,6 +117,8 @@ class ResilienceIT extends OasisIT {
         // full jitter: up to 40 ms, then up to 80 ms, plus the time to answer and send (slack 60 ms)
         assertThat(firstGap).isBetween(0L, 40L + 60L);
         assertThat(secondGap).isBetween(0L, 80L + 60L);
+        assertThat(get("/actuator/prometheus").body())
+                .containsPattern("oasis_upstream_retries_total\\{upstream=\"cart\"\\} [2-9]");
     }
 
     @Test
@@ -161,6 +167,8 @@ class ResilienceIT extends OasisIT {
 
         // without a budget: 40 x 3 = 120 requests; with it: 40 + max(10 % of 40, 1 per second x 10 s)
         assertThat(requestsTo("orders")).isLessThanOrEqualTo(40 + 10);
+        assertThat(get("/actuator/prometheus").body())
+                .containsPattern("oasis_upstream_retries_denied_total\\{upstream=\"orders\"\\} [1-9]");
     }
 
     @Test

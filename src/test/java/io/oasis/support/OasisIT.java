@@ -7,15 +7,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.oasis.upstream.Upstreams;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The whole application on a random port, its upstreams played by {@link UpstreamStubs}, all healthy to begin. */
+/**
+ * The whole application on a random port, its upstreams played by {@link UpstreamStubs}, all healthy to begin,
+ * with its Prometheus metrics (Spring Boot leaves them out of tests unless asked).
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
+@AutoConfigureObservability(tracing = false)
 public abstract class OasisIT {
 
     private static volatile boolean warm;
