@@ -86,6 +86,19 @@ class ResilienceIT extends OasisIT {
     }
 
     @Test
+    void breaker_clientErrors_doNotOpenIt() {
+        answer("recommendations", aResponse().withStatus(404));
+
+        for (int i = 0; i < 8; i++) {
+            assertThat(part(get("/api/dashboard?userId=42"), "recommendations").path("reason").asText())
+                    .isEqualTo("upstream answered 404");
+        }
+
+        assertThat(upstreams.all().get("recommendations").protection().breaker().getState())
+                .isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
     void breaker_upstreamRecovers_halfOpenProbesCloseIt() {
         answer("recommendations", aResponse().withStatus(503));
         for (int i = 0; i < 4; i++) {
@@ -146,6 +159,15 @@ class ResilienceIT extends OasisIT {
 
         assertThat(requestsTo("cart")).isEqualTo(1);
         assertThat(part(response, "cart").path("reason").asText()).isEqualTo("upstream answered 429");
+    }
+
+    @Test
+    void retry_503WithRetryAfterBeyondTheBudget_isNotRetried() {
+        answer("cart", aResponse().withStatus(503).withHeader("Retry-After", "5"));
+
+        get("/api/dashboard?userId=42");
+
+        assertThat(requestsTo("cart")).isEqualTo(1);
     }
 
     @Test
