@@ -54,7 +54,9 @@ class DemoIT {
         assertThat(tier).isIn("bronze", "silver", "gold", "platinum");
         assertThat(body.path("tierRecommendations").get(0).path("tier").asText()).isEqualTo(tier);
         for (String part : List.of("profile", "orders", "recommendations", "loyalty", "tierRecommendations")) {
-            assertThat(body.path("_meta").path("parts").path(part).path("status").asText()).as(part).isEqualTo("ok");
+            // profile and recommendations are cached in the demo: fresh either way
+            assertThat(body.path("_meta").path("parts").path(part).path("status").asText()).as(part)
+                    .isIn("ok", "cached");
         }
     }
 

@@ -23,7 +23,8 @@ public class PartsAggregationStrategy implements AggregationStrategy {
                 String name = route != null ? route
                         : "branch" + newExchange.getProperty(ExchangePropertyKey.MULTICAST_INDEX, 0, Integer.class);
                 composition.record(new PartResult(name, Integer.MAX_VALUE, PartStatus.FAILED, null, 0, true, 0,
-                        Failure.INTERNAL, "the branch failed: " + newExchange.getException().getClass().getSimpleName()));
+                        Failure.INTERNAL, "the branch failed: " + newExchange.getException().getClass().getSimpleName(),
+                        -1));
                 newExchange.setException(null);
             }
         }

@@ -92,6 +92,9 @@ public class RenderComposition implements Processor {
             if (part.attempts() > 1) {
                 entry.put("attempts", part.attempts());
             }
+            if (part.ageMillis() >= 0) {
+                entry.put("ageMs", part.ageMillis());
+            }
             if (part.reason() != null) {
                 entry.put("reason", part.reason());
             }

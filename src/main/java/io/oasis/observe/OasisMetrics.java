@@ -27,6 +27,21 @@ public final class OasisMetrics {
     /** Counter of requests refused by a rate limit: tag limit (client, endpoint). */
     public static final String REQUESTS_RATE_LIMITED = "oasis.requests.rate.limited";
 
+    /** Counter of cache lookups: tags upstream (or endpoint= for whole answers), result (hit, stale, miss, coalesced). */
+    public static final String CACHE_REQUESTS = "oasis.cache.requests";
+    /** Counter of background refreshes started by stale-while-revalidate: tag upstream. */
+    public static final String CACHE_REFRESHES = "oasis.cache.refreshes";
+    /** Counter of entries evicted from the local tier for size: tag upstream. */
+    public static final String CACHE_EVICTIONS = "oasis.cache.evictions";
+    /** Gauge of entries in the local tier: tag upstream. */
+    public static final String CACHE_SIZE = "oasis.cache.size";
+    /** Counter of invalidations applied: tags source (api, webhook, event, jmx, cluster), scope. */
+    public static final String CACHE_INVALIDATIONS = "oasis.cache.invalidations";
+    /** Gauge: 1 Redis answers, 0 it does not, -1 not configured. */
+    public static final String CACHE_REDIS_UP = "oasis.cache.redis.up";
+    /** Counter of Redis commands that failed or timed out. */
+    public static final String CACHE_REDIS_ERRORS = "oasis.cache.redis.errors";
+
     public static final String TAG_UPSTREAM = "upstream";
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_ENDPOINT = "endpoint";
@@ -35,6 +50,9 @@ public final class OasisMetrics {
     public static final String TAG_REASON = "reason";
     public static final String TAG_LIMIT = "limit";
     public static final String TAG_TO = "to";
+    public static final String TAG_RESULT = "result";
+    public static final String TAG_SOURCE = "source";
+    public static final String TAG_SCOPE = "scope";
 
     private OasisMetrics() {
     }

@@ -7,7 +7,10 @@ import java.util.Locale;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import java.util.function.Function;
+
 import io.micrometer.core.instrument.MeterRegistry;
+import io.oasis.cache.UpstreamCache;
 import io.oasis.observe.UpstreamMetrics;
 import io.oasis.resilience.UpstreamProtection;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
@@ -51,8 +54,10 @@ public final class Upstream implements AutoCloseable {
     private final CloseableHttpAsyncClient client;
     private final UpstreamProtection protection;
     private final UpstreamMetrics metrics;
+    private final UpstreamCache cache;
 
-    Upstream(String name, URI baseUrl, UpstreamSettings settings, MeterRegistry registry) {
+    Upstream(String name, URI baseUrl, UpstreamSettings settings, MeterRegistry registry,
+             Function<Upstream, UpstreamCache> cacheFactory) {
         this.name = name;
         this.host = new HttpHost(baseUrl.getScheme(), baseUrl.getHost(), baseUrl.getPort());
         String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
@@ -103,6 +108,7 @@ public final class Upstream implements AutoCloseable {
                 .build();
         this.protection = new UpstreamProtection(name, settings);
         this.metrics = new UpstreamMetrics(name, registry, pool, protection.breaker());
+        this.cache = settings.cache().enabled() ? cacheFactory.apply(this) : null;
         this.client.start();
     }
 
@@ -138,6 +144,11 @@ public final class Upstream implements AutoCloseable {
 
     public UpstreamMetrics metrics() {
         return metrics;
+    }
+
+    /** This upstream's cache, or null when its ttl is 0. */
+    public UpstreamCache cache() {
+        return cache;
     }
 
     /** This upstream's request settings with the response timeout cut to what the call has left. */

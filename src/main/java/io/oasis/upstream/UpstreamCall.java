@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Locale;
@@ -12,10 +13,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.oasis.cache.CachedValue;
+import io.oasis.cache.Flight;
+import io.oasis.cache.TagTemplate;
+import io.oasis.cache.UpstreamCache;
 import io.oasis.compose.Composition;
 import io.oasis.compose.Failure;
 import io.oasis.compose.PartResult;
@@ -36,11 +43,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One call of the upstream-call template, the same armour in the same order for every call: dependencies checked,
- * URL from its template, then per attempt the upstream's rate limit, circuit breaker and bulkhead, the request on
- * the upstream's own pool (holding no thread) with only allow-listed headers and a deadline that never passes the
- * endpoint's budget, the answer bounded in size and parsed once; retries with backoff within the retry budget; the
- * outcome recorded in the request's {@link Composition} and in metrics. A failure never escapes as an exception:
- * it becomes the part's policy.
+ * URL from its template; the cache (local tier, then Redis: fresh, or stale while one background call refreshes
+ * it; concurrent misses share one call); then per attempt the upstream's rate limit, circuit breaker and bulkhead,
+ * the request on the upstream's own pool (holding no thread) with only allow-listed headers and a deadline that
+ * never passes the endpoint's budget, the answer bounded in size and parsed once; retries with backoff within the
+ * retry budget; the answer stored; the outcome recorded in the request's {@link Composition} and in metrics. A
+ * failure never escapes as an exception: it becomes the part's policy (required, default, or stale then either).
  */
 public final class UpstreamCall extends AsyncProcessorSupport implements AsyncProcessor {
 
@@ -51,24 +59,30 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
     private final int order;
     private final Upstream upstream;
     private final UpstreamProtection protection;
+    private final UpstreamCache cache;
     private final UrlTemplate url;
     private final Set<String> dependencies;
     private final boolean required;
+    private final boolean stale;
     private final JsonNode fallback;
+    private final TagTemplate tags;
     private final ObjectMapper json;
     private final CallScheduler scheduler;
 
     UpstreamCall(String routeId, String part, int order, Upstream upstream, UrlTemplate url, boolean required,
-                 JsonNode fallback, ObjectMapper json, CallScheduler scheduler) {
+                 boolean stale, JsonNode fallback, TagTemplate tags, ObjectMapper json, CallScheduler scheduler) {
         this.routeId = routeId;
         this.part = part;
         this.order = order;
         this.upstream = upstream;
         this.protection = upstream.protection();
+        this.cache = upstream.cache();
         this.url = url;
         this.dependencies = url.dependencies();
         this.required = required;
+        this.stale = stale;
         this.fallback = fallback;
+        this.tags = tags;
         this.json = json;
         this.scheduler = scheduler;
     }
@@ -89,6 +103,10 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
         return url;
     }
 
+    public TagTemplate tags() {
+        return tags;
+    }
+
     /** The endpoint this call belongs to: its route id is {@code <endpoint>-<part>}. */
     public String endpoint() {
         return routeId.substring(0, routeId.length() - part.length() - 1);
@@ -103,87 +121,294 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             callback.done(true);
             return true;
         }
-        Call call = new Call(exchange, composition, callback);
+        Part call = new Part(exchange, composition, callback);
         try {
             for (String dependency : dependencies) {
                 PartResult earlier = composition.part(dependency);
-                if (earlier == null || !earlier.ok()) {
+                if (earlier == null || !earlier.hasValue()) {
                     String why = earlier == null ? "was not called" : "is " + earlier.status().label();
                     return call.complete(Failure.DEPENDENCY, "not attempted: " + dependency + " " + why, null);
                 }
             }
-            call.target = url.expand(upstream.basePath(), p -> value(composition, p));
-            if (call.target == null) {
+            String target = url.expand(upstream.basePath(), p -> value(composition, p));
+            if (target == null) {
                 return call.complete(Failure.DEPENDENCY, "not attempted: a value for its URL is missing", null);
             }
-            protection.retryBudget().recordCall();
-            return call.attempt();
+            return call.start(target);
         } catch (RuntimeException e) {
             LOG.error("{}: unexpected failure preparing the call", routeId, e);
             return call.complete(Failure.INTERNAL, "internal error preparing the call", null);
         }
     }
 
-    /** A value for a URL placeholder: an endpoint parameter or a scalar field of an earlier part's JSON. */
-    private static String value(Composition composition, UrlTemplate.Placeholder placeholder) {
+    /** A value for a URL or tag placeholder: an endpoint parameter or a scalar field of an earlier part's JSON. */
+    static String value(Composition composition, UrlTemplate.Placeholder placeholder) {
         if (!placeholder.fromPart()) {
             return composition.parameter(placeholder.name());
         }
-        JsonNode node = composition.part(placeholder.part()).value();
-        for (String field : placeholder.fields()) {
-            node = node == null ? null : node.get(field);
+        PartResult earlier = composition.part(placeholder.part());
+        return earlier == null ? null : field(earlier.value(), placeholder);
+    }
+
+    /** A scalar field of some JSON, by the placeholder's field path; null when absent or not a scalar. */
+    public static String field(JsonNode node, UrlTemplate.Placeholder placeholder) {
+        for (String f : placeholder.fields()) {
+            node = node == null ? null : node.get(f);
         }
         return node != null && node.isValueNode() && !node.isNull() ? node.asText() : null;
     }
 
-    /** One part's call, across its attempts; completed exactly once. */
-    private final class Call {
+    /** This part of one request: its cache decisions and its completion, exactly once, towards Camel. */
+    private final class Part {
 
         private final Exchange exchange;
         private final Composition composition;
         private final AsyncCallback callback;
         private final long start = System.nanoTime();
-        private String target;
-        private int attempts;
-        /** true while {@link #process} runs: completing then is synchronous for Camel */
-        private boolean inProcess = true;
         private final AtomicBoolean completed = new AtomicBoolean();
-        private boolean faultPending = true;
+        /** true while {@link #process} runs: completing then is synchronous for Camel */
+        private volatile boolean inProcess = true;
+        private String key;
+        private CachedValue staleCandidate;
+        private int attempts;
 
-        Call(Exchange exchange, Composition composition, AsyncCallback callback) {
+        Part(Exchange exchange, Composition composition, AsyncCallback callback) {
             this.exchange = exchange;
             this.composition = composition;
             this.callback = callback;
         }
 
-        /** Sends the next attempt through the upstream's protection; true when the call completed at once. */
-        boolean attempt() {
-            FaultInjection.Fault fault = faultPending ? composition.fault(upstream.name()) : null;
-            if (fault != null) {
-                faultPending = false;
+        boolean start(String target) {
+            FaultInjection.Fault fault = composition.fault(upstream.name());
+            if (cache == null || fault != null) {
                 inProcess = false;
-                scheduler.schedule(() -> guarded(fault.status() > 0
-                        ? () -> complete(Failure.UPSTREAM_STATUS, "injected fault: " + fault.status(), null)
-                        : this::attempt), fault.delayNanos());
+                fetch(target, fault, composition.deadlineNanos(), this::fetched);
                 return false;
             }
+            key = cache.key(target, composition::header);
+            long now = cache.nowMillis();
+            CachedValue local = cache.local(key);
+            switch (cache.judge(local, now)) {
+                case FRESH -> {
+                    cache.count(UpstreamCache.Result.HIT);
+                    return fromCache(local, now);
+                }
+                case REVALIDATE -> {
+                    cache.count(UpstreamCache.Result.HIT);
+                    revalidate(target);
+                    return fromCache(local, now);
+                }
+                default -> {
+                    staleCandidate = local;
+                    inProcess = false;
+                    cache.remote(key, remote -> afterRemote(target, remote));
+                    return false;
+                }
+            }
+        }
+
+        private void afterRemote(String target, CachedValue remote) {
+            long now = cache.nowMillis();
+            switch (cache.judge(remote, now)) {
+                case FRESH -> {
+                    cache.count(UpstreamCache.Result.HIT);
+                    fromCache(remote, now);
+                }
+                case REVALIDATE -> {
+                    cache.count(UpstreamCache.Result.HIT);
+                    revalidate(target);
+                    fromCache(remote, now);
+                }
+                default -> {
+                    if (remote != null && (staleCandidate == null
+                            || remote.storedAtMillis() > staleCandidate.storedAtMillis())) {
+                        staleCandidate = remote;
+                    }
+                    throughFlight(target);
+                }
+            }
+        }
+
+        /** Misses on one key share one call: the first starts it, the others wait for it, holding no thread. */
+        private void throughFlight(String target) {
+            Flight flight = cache.flight(key);
+            if (flight == null) {
+                Flight mine = cache.startFlight(key);
+                if (mine != null) {
+                    cache.count(UpstreamCache.Result.MISS);
+                    fetch(target, null, composition.deadlineNanos(), result -> {
+                        store(result);
+                        cache.land(key, mine, result);
+                        fetched(result);
+                    });
+                    return;
+                }
+                flight = cache.flight(key);
+            }
+            cache.count(UpstreamCache.Result.COALESCED);
+            if (flight == null || !flight.join(this::fetched)) {
+                // the call landed in between: take its result, or start afresh if it is already gone
+                Flight.Result landed = flight == null ? null : flight.result();
+                if (landed != null) {
+                    fetched(landed);
+                } else {
+                    throughFlight(target);
+                }
+                return;
+            }
+            // the shared call keeps its starter's deadline; this request gives up at its own
+            long left = composition.deadlineNanos() - System.nanoTime();
+            scheduler.schedule(() -> fetched(new Flight.Result(Failure.TIMEOUT,
+                    "no answer within " + TimeUnit.NANOSECONDS.toMillis(left) + " ms (shared call)", null, 0)),
+                    Math.max(0, left));
+        }
+
+        /** Refreshes the entry in the background, once across instances; no request waits for it. */
+        private void revalidate(String target) {
+            Duration lockFor = Duration.ofNanos(upstream.responseTimeoutNanos() * 2);
+            cache.revalidate(key, lockFor, () -> {
+                Flight mine = cache.startFlight(key);
+                if (mine != null) {
+                    fetch(target, null, System.nanoTime() + upstream.responseTimeoutNanos(), result -> {
+                        store(result);
+                        cache.land(key, mine, result);
+                    });
+                }
+            });
+        }
+
+        private void store(Flight.Result result) {
+            if (result.ok()) {
+                cache.store(key, result.value(), tags.expand(p -> p.fromPart() && "response".equals(p.part())
+                        ? field(result.value(), p) : value(composition, p)));
+            }
+        }
+
+        private boolean fromCache(CachedValue entry, long now) {
+            return finish(PartStatus.CACHED, entry.value(), null, null, entry.ageMillis(now));
+        }
+
+        /** The call ended; a failure may still be answered from the cache (policy stale). */
+        private void fetched(Flight.Result result) {
+            attempts = result.attempts();
+            if (result.ok()) {
+                finish(PartStatus.OK, result.value(), null, null, -1);
+                return;
+            }
+            long now = cache == null ? 0 : cache.nowMillis();
+            if (stale && staleCandidate != null && cache.judge(staleCandidate, now) != UpstreamCache.Freshness.NONE) {
+                cache.count(UpstreamCache.Result.STALE);
+                finish(PartStatus.STALE, staleCandidate.value(), result.failure(), result.reason(),
+                        staleCandidate.ageMillis(now));
+                return;
+            }
+            complete(result.failure(), result.reason(), null);
+        }
+
+        /** Completes with a failure, or with {@code value} when failure is null. */
+        boolean complete(Failure failure, String reason, JsonNode value) {
+            if (failure == null) {
+                return finish(PartStatus.OK, value, null, null, -1);
+            }
+            PartStatus status = failure == Failure.DEPENDENCY ? PartStatus.SKIPPED
+                    : required ? PartStatus.FAILED : PartStatus.DEFAULT;
+            return finish(status, required ? null : fallback, failure, reason, -1);
+        }
+
+        /** Records the part and hands the exchange back to Camel; returns whether that happened synchronously. */
+        private boolean finish(PartStatus status, JsonNode value, Failure failure, String reason, long ageMillis) {
+            boolean sync = inProcess;
+            inProcess = false;
+            if (!completed.compareAndSet(false, true)) {
+                return sync;
+            }
+            long nanos = System.nanoTime() - start;
+            // may run on the client's I/O thread: anything thrown here would kill it and, with it, the upstream
+            try {
+                PartResult result = new PartResult(part, order, status, value, nanos, required, attempts, failure,
+                        reason, ageMillis);
+                composition.record(result);
+                exchange.getMessage().setBody(value);
+                if (status != PartStatus.CACHED && failure != Failure.DEPENDENCY) {
+                    upstream.metrics().record(failure, nanos);
+                }
+                if (failure != null) {
+                    LOG.debug("{}: {} ({})", routeId, reason, status.label());
+                }
+            } catch (Throwable e) {
+                LOG.error("{}: unexpected failure recording the call", routeId, e);
+                exchange.setException(e instanceof Exception ex ? ex : new IllegalStateException(e));
+            }
+            try {
+                callback.done(sync);
+            } catch (Throwable e) {
+                LOG.error("{}: unexpected failure continuing the route after the call", routeId, e);
+            }
+            return sync;
+        }
+
+        private void fetch(String target, FaultInjection.Fault fault, long deadlineNanos,
+                           Consumer<Flight.Result> then) {
+            protection.retryBudget().recordCall();
+            new Fetch(target, composition::header, fault, deadlineNanos, then).attempt();
+        }
+    }
+
+    /**
+     * One logical call to the upstream, across its attempts: rate limit, breaker, bulkhead, the request, retries.
+     * Ends exactly once, with the answer or the last failure.
+     */
+    private final class Fetch {
+
+        private final String target;
+        private final Function<String, String> headers;
+        private final long deadlineNanos;
+        private final Consumer<Flight.Result> then;
+        private final long start = System.nanoTime();
+        private final AtomicBoolean ended = new AtomicBoolean();
+        private FaultInjection.Fault fault;
+        private int attempts;
+
+        Fetch(String target, Function<String, String> headers, FaultInjection.Fault fault, long deadlineNanos,
+              Consumer<Flight.Result> then) {
+            this.target = target;
+            this.headers = headers;
+            this.fault = fault;
+            this.deadlineNanos = deadlineNanos;
+            this.then = then;
+        }
+
+        /** Sends the next attempt through the upstream's protection. */
+        void attempt() {
+            if (fault != null) {
+                FaultInjection.Fault injected = fault;
+                fault = null;
+                scheduler.schedule(() -> guarded(injected.status() > 0
+                        ? () -> end(Failure.UPSTREAM_STATUS, "injected fault: " + injected.status(), null)
+                        : this::attempt), injected.delayNanos());
+                return;
+            }
             long now = System.nanoTime();
-            long timeout = Math.min(upstream.responseTimeoutNanos(), composition.deadlineNanos() - now);
+            long timeout = Math.min(upstream.responseTimeoutNanos(), deadlineNanos - now);
             if (timeout <= 0) {
-                return complete(Failure.TIMEOUT, "not attempted: the endpoint's budget was spent", null);
+                end(Failure.TIMEOUT, "not attempted: the endpoint's budget was spent", null);
+                return;
             }
             if (!protection.tryRate()) {
-                return complete(Failure.RATE_LIMITED, "not called: the upstream's rate limit is reached", null);
+                end(Failure.RATE_LIMITED, "not called: the upstream's rate limit is reached", null);
+                return;
             }
             CircuitBreaker breaker = protection.breaker();
             if (!breaker.tryAcquirePermission()) {
-                return complete(Failure.SHORT_CIRCUITED, "not called: circuit breaker " + breaker.getState()
-                        .name().toLowerCase(Locale.ROOT), null);
+                end(Failure.SHORT_CIRCUITED, "not called: circuit breaker "
+                        + breaker.getState().name().toLowerCase(Locale.ROOT), null);
+                return;
             }
             if (!protection.bulkhead().tryAcquirePermission()) {
                 breaker.releasePermission();
-                return complete(Failure.REJECTED, "not called: " + upstream.settings().maxInFlight()
+                end(Failure.REJECTED, "not called: " + upstream.settings().maxInFlight()
                         + " calls to the upstream are already in flight", null);
+                return;
             }
             attempts++;
             SimpleHttpRequest request = new SimpleHttpRequest(Method.GET, upstream.host(), target);
@@ -192,19 +417,16 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             request.setConfig(upstream.requestConfig(timeout));
             request.setHeader("Accept", "application/json");
             for (String header : upstream.forwardHeaders()) {
-                String value = composition.header(header);
+                String value = headers.apply(header);
                 if (value != null) {
                     request.setHeader(header, value);
                 }
             }
             Attempt attempt = new Attempt(this, now, timeout);
-            // from here the call completes asynchronously, even if the client fails it before send returns
-            inProcess = false;
             attempt.start(upstream.send(request, attempt));
-            return false;
         }
 
-        /** An attempt ended: tell the breaker, then retry or complete. Runs on the client's I/O thread. */
+        /** An attempt ended: tell the breaker, then retry or end. Runs on the client's I/O thread. */
         void attempted(Attempt attempt, Failure failure, int status, String retryAfter, String reason, JsonNode value) {
             protection.bulkhead().onComplete();
             long elapsed = System.nanoTime() - attempt.start;
@@ -223,7 +445,7 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             if (failure != null && retry(failure, status, retryAfter)) {
                 return;
             }
-            complete(failure, reason, value);
+            end(failure, reason, value);
         }
 
         private boolean retry(Failure failure, int status, String retryAfter) {
@@ -234,8 +456,8 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             long after = RetryPolicy.retryAfterNanos(retryAfter, ZonedDateTime.now(ZoneOffset.UTC));
             long delay = policy.delayNanos(attempts, after);
             // a retry left with less than half the time its first attempt had is not worth sending
-            long left = composition.deadlineNanos() - System.nanoTime() - delay;
-            if (left < Math.min(upstream.responseTimeoutNanos(), composition.deadlineNanos() - start) / 2) {
+            long left = deadlineNanos - System.nanoTime() - delay;
+            if (left < Math.min(upstream.responseTimeoutNanos(), deadlineNanos - start) / 2) {
                 return false;
             }
             if (!protection.retryBudget().tryRetry()) {
@@ -247,64 +469,33 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             return true;
         }
 
-        /** Runs a step of the call on a timer thread; whatever it throws completes the call instead. */
+        /** Runs a step of the call on a timer thread; whatever it throws ends the call instead. */
         private void guarded(Runnable step) {
             try {
                 step.run();
             } catch (RuntimeException e) {
                 LOG.error("{}: unexpected failure in a delayed step of the call", routeId, e);
-                complete(Failure.INTERNAL, "internal error in a delayed step of the call", null);
+                end(Failure.INTERNAL, "internal error in a delayed step of the call", null);
             }
         }
 
-        /** Records the part and hands the exchange back to Camel; returns whether that happened synchronously. */
-        boolean complete(Failure failure, String reason, JsonNode value) {
-            long nanos = System.nanoTime() - start;
-            boolean sync = inProcess;
-            inProcess = false;
-            if (!completed.compareAndSet(false, true)) {
-                return sync;
+        void end(Failure failure, String reason, JsonNode value) {
+            if (ended.compareAndSet(false, true)) {
+                then.accept(new Flight.Result(failure, reason, value, attempts));
             }
-            // may run on the client's I/O thread: anything thrown here would kill it and, with it, the upstream
-            try {
-                PartResult result;
-                if (failure == null) {
-                    result = new PartResult(part, order, PartStatus.OK, value, nanos, required, attempts, null, null);
-                } else {
-                    PartStatus status = failure == Failure.DEPENDENCY ? PartStatus.SKIPPED
-                            : required ? PartStatus.FAILED : PartStatus.DEFAULT;
-                    result = new PartResult(part, order, status, required ? null : fallback, nanos, required,
-                            attempts, failure, reason);
-                    LOG.debug("{}: {} ({})", routeId, reason, status.label());
-                }
-                composition.record(result);
-                exchange.getMessage().setBody(result.value());
-                if (failure != Failure.DEPENDENCY) {
-                    upstream.metrics().record(failure, nanos);
-                }
-            } catch (Throwable e) {
-                LOG.error("{}: unexpected failure recording the call", routeId, e);
-                exchange.setException(e instanceof Exception ex ? ex : new IllegalStateException(e));
-            }
-            try {
-                callback.done(sync);
-            } catch (Throwable e) {
-                LOG.error("{}: unexpected failure continuing the route after the call", routeId, e);
-            }
-            return sync;
         }
     }
 
     /** One request on the wire: ended once, by the answer, a failure, or the deadline cancelling it. */
     private final class Attempt implements FutureCallback<UpstreamAnswer> {
 
-        private final Call call;
+        private final Fetch fetch;
         private final long start;
         private final long timeoutNanos;
         private volatile ScheduledFuture<?> timer;
 
-        Attempt(Call call, long start, long timeoutNanos) {
-            this.call = call;
+        Attempt(Fetch fetch, long start, long timeoutNanos) {
+            this.fetch = fetch;
             this.start = start;
             this.timeoutNanos = timeoutNanos;
         }
@@ -356,10 +547,10 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
                 t.cancel(false);
             }
             try {
-                call.attempted(this, failure, status, retryAfter, reason, value);
+                fetch.attempted(this, failure, status, retryAfter, reason, value);
             } catch (Throwable e) {
                 LOG.error("{}: unexpected failure after an attempt", routeId, e);
-                call.complete(Failure.INTERNAL, "internal error after the call", null);
+                fetch.end(Failure.INTERNAL, "internal error after the call", null);
             }
         }
     }

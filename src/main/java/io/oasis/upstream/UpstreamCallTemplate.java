@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oasis.cache.TagTemplate;
 import io.oasis.config.ConfigurationException;
 import org.apache.camel.RouteTemplateContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -19,6 +20,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class UpstreamCallTemplate extends RouteBuilder {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UpstreamCallTemplate.class);
 
     public static final String ID = "upstream-call";
 
@@ -44,11 +47,34 @@ public class UpstreamCallTemplate extends RouteBuilder {
                         "path on the upstream, with {parameter} and {part.field} placeholders, e.g. /users/{userId}")
                 .templateOptionalParameter("query", "query with placeholders, e.g. limit=5&tier={loyalty.tier}")
                 .templateParameter("policy", "required",
-                        "required: a failure fails the response (502/504); default: the part becomes `default`")
+                        "required: a failure fails the response (502/504); default: the part becomes `default`; "
+                                + "stale: the cached value within stale-if-error, else `default` if given, else required")
                 .templateOptionalParameter("default", "JSON that stands in for the part when policy is default")
+                .templateOptionalParameter("cacheTags",
+                        "tags of the cached answer, e.g. product:{productId}, tier:{response.tier}")
                 .templateBean("call", UpstreamCall.class, this::create)
                 .from("direct:{{endpoint}}-{{part}}")
                 .process("{{call}}");
+    }
+
+    private JsonNode fallback(String where, String text) {
+        if (text == null || text.isBlank()) {
+            throw new ConfigurationException(where + " parameter default", null,
+                    "policy default needs the JSON that stands in for the part",
+                    "Add e.g. default: '[]' or default: '{\"items\": []}'.");
+        }
+        JsonNode fallback;
+        try {
+            fallback = json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ConfigurationException(where + " parameter default", text, "not valid JSON",
+                    "Quote it in YAML, e.g. default: '[]'.");
+        }
+        if (fallback.isNull()) {
+            throw new ConfigurationException(where + " parameter default", text,
+                    "a default of null would answer null data", "Give an empty value of the part's shape, e.g. '[]'.");
+        }
+        return fallback;
     }
 
     /** Every call created so far, for the startup checks. */
@@ -78,33 +104,30 @@ public class UpstreamCallTemplate extends RouteBuilder {
         }
         String policy = rtc.getProperty("policy", String.class);
         String fallbackText = rtc.getProperty("default", String.class);
-        boolean required;
-        JsonNode fallback = null;
-        switch (policy) {
-            case "required" -> required = true;
-            case "default" -> {
-                required = false;
-                if (fallbackText == null || fallbackText.isBlank()) {
-                    throw new ConfigurationException(where + " parameter default", null,
-                            "policy default needs the JSON that stands in for the part",
-                            "Add e.g. default: '[]' or default: '{\"items\": []}'.");
-                }
-                try {
-                    fallback = json.readTree(fallbackText);
-                } catch (JsonProcessingException e) {
-                    throw new ConfigurationException(where + " parameter default", fallbackText, "not valid JSON",
-                            "Quote it in YAML, e.g. default: '[]'.");
-                }
-                if (fallback.isNull()) {
-                    throw new ConfigurationException(where + " parameter default", fallbackText,
-                            "a default of null would answer null data", "Give an empty value of the part's shape, e.g. '[]' or '{}'.");
-                }
-            }
-            default -> throw new ConfigurationException(where + " parameter policy", policy, "unknown policy",
-                    "Use required or default.");
+        boolean stale = policy.equals("stale");
+        if (!policy.equals("required") && !policy.equals("default") && !stale) {
+            throw new ConfigurationException(where + " parameter policy", policy, "unknown policy",
+                    "Use required, default, or stale.");
         }
-        UpstreamCall call = new UpstreamCall(route, part, order.getAndIncrement(), upstream, url, required, fallback,
-                json, scheduler);
+        if (stale && (upstream.cache() == null || upstream.settings().cache().staleIfError().isZero())) {
+            // caching may be switched off by configuration alone: the route keeps working on its next policy
+            LOG.warn("{}: policy stale, but upstream {} keeps no stale answers (cache.ttl or cache.stale-if-error "
+                    + "is 0): failures take {}", where, upstream.name(), fallbackText == null ? "required" : "default");
+        }
+        JsonNode fallback = null;
+        if (policy.equals("default") || stale && fallbackText != null) {
+            fallback = fallback(where, fallbackText);
+        }
+        boolean required = fallback == null;
+        TagTemplate tags;
+        try {
+            tags = TagTemplate.parse(rtc.getProperty("cacheTags", String.class));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(where + " parameter cacheTags", rtc.getProperty("cacheTags",
+                    String.class), e.getMessage(), "Separate tags with commas: product:{productId}, user:{userId}");
+        }
+        UpstreamCall call = new UpstreamCall(route, part, order.getAndIncrement(), upstream, url, required, stale,
+                fallback, tags, json, scheduler);
         calls.add(call);
         return call;
     }

@@ -29,7 +29,8 @@ public record UpstreamSettings(
         Pool pool,
         Retry retry,
         Breaker breaker,
-        RateLimit rateLimit) {
+        RateLimit rateLimit,
+        Cache cache) {
 
     /** What an upstream gets when nothing is configured: safe for an 80 ms service at a few thousand req/s. */
     public static final UpstreamSettings BUILT_IN = new UpstreamSettings(null, null, Duration.ofMillis(250),
@@ -37,7 +38,8 @@ public record UpstreamSettings(
             new Pool(256, Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofMinutes(5)),
             new Retry(2, Duration.ofMillis(20), Duration.ofMillis(200), 0.1, 10, Duration.ofSeconds(10)),
             new Breaker(50f, 100f, null, 20, Duration.ofSeconds(10), Duration.ofSeconds(5), 5),
-            new RateLimit(0, Duration.ofSeconds(1)));
+            new RateLimit(0, Duration.ofSeconds(1)),
+            new Cache(Duration.ZERO, Duration.ZERO, Duration.ZERO, 10_000, null, null));
 
     /**
      * This upstream's own connection pool; size it as peak req/s x latency x 1.3.
@@ -114,6 +116,35 @@ public record UpstreamSettings(
         }
     }
 
+    /**
+     * Caching of this upstream's answers (2xx JSON only), in this instance and, when oasis.cache.redis is on, in
+     * Redis for all instances. The key is what is sent: the upstream, the call's path and query with their values,
+     * and the forwarded headers listed in {@code varyHeaders}.
+     *
+     * @param ttl                  fresh for this long; 0 turns caching off
+     * @param staleWhileRevalidate after the ttl, answered at once from cache for this long while one background
+     *                             call refreshes it
+     * @param staleIfError         after the ttl, a call that fails may answer the cached value this long (policy
+     *                             stale)
+     * @param maxEntries           entries kept in this instance; the least used go first
+     * @param maxBytes             if set, the entries' JSON size kept in this instance, instead of maxEntries
+     * @param varyHeaders          forwarded headers that are part of the key; absent: all of forward-headers. An
+     *                             identity header the upstream receives must be in it (startup checks)
+     */
+    public record Cache(Duration ttl, Duration staleWhileRevalidate, Duration staleIfError, Integer maxEntries,
+                        DataSize maxBytes, List<String> varyHeaders) {
+
+        Cache over(Cache base) {
+            return base == null ? this : new Cache(or(ttl, base.ttl),
+                    or(staleWhileRevalidate, base.staleWhileRevalidate), or(staleIfError, base.staleIfError),
+                    or(maxEntries, base.maxEntries), or(maxBytes, base.maxBytes), or(varyHeaders, base.varyHeaders));
+        }
+
+        public boolean enabled() {
+            return ttl != null && ttl.toMillis() > 0;
+        }
+    }
+
     /** These settings, with every field left out taken from {@code base}. */
     public UpstreamSettings over(UpstreamSettings base) {
         if (base == null) {
@@ -126,7 +157,8 @@ public record UpstreamSettings(
                 pool == null ? base.pool : pool.over(base.pool),
                 retry == null ? base.retry : retry.over(base.retry),
                 breaker == null ? base.breaker : breaker.over(base.breaker),
-                rateLimit == null ? base.rateLimit : rateLimit.over(base.rateLimit));
+                rateLimit == null ? base.rateLimit : rateLimit.over(base.rateLimit),
+                cache == null ? base.cache : cache.over(base.cache));
     }
 
     private static <T> T or(T value, T fallback) {

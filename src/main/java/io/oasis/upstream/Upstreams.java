@@ -4,12 +4,22 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.oasis.cache.CacheClock;
+import io.oasis.cache.CacheProperties;
+import io.oasis.cache.SharedCache;
+import io.oasis.cache.UpstreamCache;
 import io.oasis.config.ConfigurationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -20,12 +30,17 @@ import org.springframework.stereotype.Component;
 @Component
 public class Upstreams implements DisposableBean {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Upstreams.class);
+
     private static final String PREFIX = "oasis.upstreams.";
 
     private final Map<String, Upstream> byName = new LinkedHashMap<>();
     private final Set<String> forwardedHeaders = new LinkedHashSet<>();
 
-    public Upstreams(UpstreamProperties properties, MeterRegistry registry) {
+    public Upstreams(UpstreamProperties properties, MeterRegistry registry, CacheProperties cacheProperties,
+                     SharedCache shared, CacheClock clock, ObjectMapper json) {
+        Set<String> identityHeaders = new HashSet<>();
+        cacheProperties.identityHeaders().forEach(h -> identityHeaders.add(h.toLowerCase(Locale.ROOT)));
         check("oasis.upstream-defaults", properties.upstreamDefaults());
         properties.upstreamPresets().forEach((preset, settings) -> {
             check("oasis.upstream-presets." + preset, settings);
@@ -54,7 +69,16 @@ public class Upstreams implements DisposableBean {
                 base = preset.over(defaults);
             }
             UpstreamSettings settings = own.over(base);
-            Upstream upstream = new Upstream(name, baseUrl(key, settings.baseUrl()), settings, registry);
+            List<String> vary = varyHeaders(key, settings, identityHeaders);
+            Duration staleIfError = settings.cache().staleIfError();
+            if (settings.cache().enabled() && staleIfError.toMillis() > 0
+                    && staleIfError.compareTo(settings.breaker().openDuration()) < 0) {
+                LOG.warn("{}.cache.stale-if-error ({} ms) is shorter than its breaker's open-duration ({} ms): "
+                        + "while the breaker stays open, cached answers expire and calls fall back to their default",
+                        key, staleIfError.toMillis(), settings.breaker().openDuration().toMillis());
+            }
+            Upstream upstream = new Upstream(name, baseUrl(key, settings.baseUrl()), settings, registry,
+                    u -> new UpstreamCache(name, settings.cache(), vary, shared, clock, json, registry));
             byName.put(name, upstream);
             forwardedHeaders.addAll(upstream.forwardHeaders());
         });
@@ -83,6 +107,37 @@ public class Upstreams implements DisposableBean {
     @Override
     public void destroy() {
         byName.values().forEach(Upstream::close);
+    }
+
+    /**
+     * The forwarded headers in the cache key: all of them unless vary-headers narrows it, and never without an
+     * identity header the upstream receives, which would serve one caller's answer to another.
+     */
+    private static List<String> varyHeaders(String key, UpstreamSettings settings, Set<String> identityHeaders) {
+        List<String> forwarded = settings.forwardHeaders();
+        UpstreamSettings.Cache cache = settings.cache();
+        if (cache.varyHeaders() == null) {
+            return forwarded;
+        }
+        Set<String> vary = new HashSet<>();
+        cache.varyHeaders().forEach(h -> vary.add(h.toLowerCase(Locale.ROOT)));
+        for (String header : forwarded) {
+            String lower = header.toLowerCase(Locale.ROOT);
+            if (cache.enabled() && identityHeaders.contains(lower) && !vary.contains(lower)) {
+                throw new ConfigurationException(key + ".cache.vary-headers", cache.varyHeaders(),
+                        "leaves out " + header + ", which this upstream receives and which says who the caller is: "
+                                + "one caller's cached answer would be served to another",
+                        "Add " + header + " to vary-headers, or do not cache this upstream (cache.ttl: 0s).");
+            }
+        }
+        for (String header : cache.varyHeaders()) {
+            if (forwarded.stream().noneMatch(f -> f.equalsIgnoreCase(header))) {
+                throw new ConfigurationException(key + ".cache.vary-headers", header,
+                        "is not one of the headers this upstream receives " + forwarded,
+                        "List only forward-headers in vary-headers.");
+            }
+        }
+        return cache.varyHeaders();
     }
 
     private static URI baseUrl(String key, String baseUrl) {
@@ -159,6 +214,13 @@ public class Upstreams implements DisposableBean {
             positive(key + ".breaker.open-duration", b.openDuration());
             atLeast(key + ".breaker.half-open-calls", b.halfOpenCalls(), 1, "E.g. 5.");
         }
+        if (s.cache() != null) {
+            UpstreamSettings.Cache c = s.cache();
+            notNegative(key + ".cache.ttl", c.ttl());
+            notNegative(key + ".cache.stale-while-revalidate", c.staleWhileRevalidate());
+            notNegative(key + ".cache.stale-if-error", c.staleIfError());
+            atLeast(key + ".cache.max-entries", c.maxEntries(), 1, "E.g. 10000.");
+        }
         if (s.rateLimit() != null) {
             atLeast(key + ".rate-limit.requests", s.rateLimit().requests(), 0, "0 turns the limit off.");
             positive(key + ".rate-limit.per", s.rateLimit().per());
@@ -169,6 +231,13 @@ public class Upstreams implements DisposableBean {
         if (value != null && (value.isZero() || value.isNegative())) {
             throw new ConfigurationException(key, value.toMillis() + "ms", "must be a positive duration",
                     "Give it with its unit, e.g. 250ms or 2s.");
+        }
+    }
+
+    private static void notNegative(String key, Duration value) {
+        if (value != null && value.isNegative()) {
+            throw new ConfigurationException(key, value.toMillis() + "ms", "must not be negative",
+                    "0s turns it off; otherwise give it with its unit, e.g. 30s.");
         }
     }
 

@@ -24,7 +24,7 @@ public final class UrlTemplate {
     /** A {name} in the template: an endpoint parameter, or {part.field.field} from an earlier call's JSON. */
     public record Placeholder(String name, String part, List<String> fields) {
 
-        static Placeholder parse(String text) {
+        public static Placeholder parse(String text) {
             int dot = text.indexOf('.');
             if (dot < 0) {
                 return new Placeholder(text, null, List.of());

@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.oasis.resilience.ClientLimitProperties;
 import io.oasis.resilience.ClientLimiter;
 import io.oasis.resilience.FaultInjection;
-import io.oasis.upstream.UpstreamProperties;
+import io.oasis.support.Fixtures;
 import io.oasis.upstream.UpstreamSettings;
 import io.oasis.upstream.Upstreams;
 import org.apache.camel.Exchange;
@@ -32,9 +32,9 @@ class BeginCompositionTest {
 
     private static final long BUDGET = Duration.ofMillis(500).toNanos();
 
-    private static final Upstreams UPSTREAMS = new Upstreams(new UpstreamProperties(null, Map.of(),
-            Map.of("profile", new UpstreamSettings(null, "http://127.0.0.1:9/profile", null, null,
-                    List.of("Accept-Language"), null, null, null, null, null, null))), new SimpleMeterRegistry());
+    private static final Upstreams UPSTREAMS = Fixtures.upstreams(Fixtures.properties(Map.of("profile",
+            new UpstreamSettings(null, "http://127.0.0.1:9/profile", null, null, List.of("Accept-Language"), null,
+                    null, null, null, null, null, null))));
 
     private final LoadShedding shedding = new LoadShedding(new SimpleMeterRegistry());
     private final BeginComposition begin = new BeginComposition(new EndpointContracts(new EndpointProperties(

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.oasis.config.ConfigurationException;
+import io.oasis.support.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,23 +15,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class UpstreamsTest {
 
     private static UpstreamSettings only(String baseUrl) {
-        return new UpstreamSettings(null, baseUrl, null, null, null, null, null, null, null, null, null);
+        return new UpstreamSettings(null, baseUrl, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static UpstreamSettings withTimeout(String preset, String baseUrl, Duration responseTimeout) {
-        return new UpstreamSettings(preset, baseUrl, null, responseTimeout, null, null, null, null, null, null, null);
+        return new UpstreamSettings(preset, baseUrl, null, responseTimeout, null, null, null, null, null, null, null,
+                null);
     }
 
     private static Upstreams upstreams(UpstreamSettings defaults, Map<String, UpstreamSettings> presets,
                                        Map<String, UpstreamSettings> upstreams) {
-        return new Upstreams(new UpstreamProperties(defaults, presets, upstreams), new SimpleMeterRegistry());
+        return Fixtures.upstreams(new UpstreamProperties(defaults, presets, upstreams));
     }
 
     @Test
     void settings_ownOverPresetOverDefaultsOverBuiltIn() {
         UpstreamSettings defaults = new UpstreamSettings(null, null, Duration.ofMillis(100), Duration.ofSeconds(2),
                 List.of("Accept-Language"), null, null, null,
-                new UpstreamSettings.Retry(3, null, null, null, null, null), null, null);
+                new UpstreamSettings.Retry(3, null, null, null, null, null), null, null, null);
         Upstreams all = upstreams(defaults, Map.of("fast", withTimeout(null, null, Duration.ofMillis(300))), Map.of(
                 "a", withTimeout("fast", "http://a.internal", null),
                 "b", withTimeout("fast", "http://b.internal", Duration.ofMillis(150)),
@@ -61,7 +62,7 @@ class UpstreamsTest {
     @Test
     void preset_badValue_stopsStartupNamingThePresetKey() {
         UpstreamSettings bad = new UpstreamSettings(null, null, null, null, null, null, null, null,
-                new UpstreamSettings.Retry(null, null, null, 2.0, null, null), null, null);
+                new UpstreamSettings.Retry(null, null, null, 2.0, null, null), null, null, null);
 
         assertThatThrownBy(() -> upstreams(null, Map.of("fast", bad), Map.of()))
                 .isInstanceOf(ConfigurationException.class)
@@ -70,7 +71,8 @@ class UpstreamsTest {
 
     @Test
     void defaults_badValue_stopsStartupNamingTheDefaultsKey() {
-        UpstreamSettings bad = new UpstreamSettings(null, null, null, null, null, null, 0, null, null, null, null);
+        UpstreamSettings bad = new UpstreamSettings(null, null, null, null, null, null, 0, null, null, null, null,
+                null);
 
         assertThatThrownBy(() -> upstreams(bad, Map.of(), Map.of()))
                 .isInstanceOf(ConfigurationException.class)

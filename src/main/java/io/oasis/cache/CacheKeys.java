@@ -1,0 +1,44 @@
+package io.oasis.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Cache keys: {@code <upstream>:<path and query as sent>} followed by the varying headers
+ * ({@code |accept-language=5:de-CH}), so the key holds every attribute that changes the answer and nothing else. Bounded: past 512 characters the rest is replaced by its
+ * SHA-256, keeping a readable prefix for invalidation by prefix.
+ */
+public final class CacheKeys {
+
+    static final int MAX = 512;
+    private static final int KEEP = 400;
+
+    private CacheKeys() {
+    }
+
+    /**
+     * @param headerValues the varying headers' values, in configuration order; null for an absent header
+     */
+    public static String key(String upstream, String target, String[] headerNames, String[] headerValues) {
+        StringBuilder key = new StringBuilder(upstream.length() + target.length() + 32).append(upstream).append(':')
+                .append(target);
+        for (int i = 0; i < headerNames.length; i++) {
+            if (headerValues[i] != null) {
+                // length-prefixed, so that no header value can spell another header into the key
+                key.append('|').append(headerNames[i]).append('=').append(headerValues[i].length()).append(':')
+                        .append(headerValues[i]);
+            }
+        }
+        if (key.length() <= MAX) {
+            return key.toString();
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
+            return key.substring(0, KEEP) + "#" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

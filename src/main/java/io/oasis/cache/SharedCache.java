@@ -1,0 +1,315 @@
+package io.oasis.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.oasis.config.ConfigurationException;
+import io.oasis.observe.OasisMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+/**
+ * The Redis tier, shared by every instance (Lettuce, non-blocking). Redis is an accelerator, never a dependency:
+ * a failed or slow command reads as a miss, after a failure Redis is left alone for {@code retry-after}, and the
+ * requests go on with the local tier. Redis back, it is used again without a restart. Its state is the health
+ * indicator {@code sharedCache} (DEGRADED, answered with 200, while Redis is down) and the gauge
+ * {@code oasis.cache.redis.up}.
+ */
+@Component("sharedCache")
+public class SharedCache implements HealthIndicator, DisposableBean {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharedCache.class);
+
+    private final boolean enabled;
+    private final String prefix;
+    private final long retryAfterNanos;
+    private final RedisClient client;
+    private final RedisURI uri;
+    private final AtomicReference<StatefulRedisConnection<byte[], byte[]>> connection = new AtomicReference<>();
+    private final AtomicBoolean connecting = new AtomicBoolean();
+    private final AtomicLong downUntil = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicBoolean up = new AtomicBoolean();
+    private final AtomicBoolean warnedOnce = new AtomicBoolean();
+    private final AtomicReference<String> lastError = new AtomicReference<>("not connected yet");
+    private final Counter errors;
+    private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubSub;
+
+    public SharedCache(CacheProperties properties, MeterRegistry registry) {
+        CacheProperties.Redis redis = properties.redis();
+        this.enabled = redis.enabled();
+        this.prefix = redis.keyPrefix();
+        this.retryAfterNanos = redis.retryAfter().toNanos();
+        this.errors = Counter.builder(OasisMetrics.CACHE_REDIS_ERRORS)
+                .description("Redis commands that failed or timed out").register(registry);
+        Gauge.builder(OasisMetrics.CACHE_REDIS_UP, up, u -> enabled ? (u.get() ? 1 : 0) : -1)
+                .description("1 Redis answers, 0 it does not (the local tier carries on), -1 not configured")
+                .register(registry);
+        if (!enabled) {
+            this.client = null;
+            this.uri = null;
+            return;
+        }
+        try {
+            this.uri = RedisURI.create(redis.uri());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("oasis.cache.redis.uri", redis.uri(), "not a Redis URI",
+                    "Write it as redis://host:port[/db], or rediss:// for TLS.");
+        }
+        uri.setTimeout(redis.commandTimeout());
+        this.client = RedisClient.create();
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // while disconnected, fail at once instead of queueing: a queued read would only be a late miss
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(redis.commandTimeout()))
+                .build());
+        connect();
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** The value under {@code key}, or null on a miss, an error, a timeout, or while Redis is left alone. */
+    public void get(String key, Consumer<byte[]> then) {
+        RedisAsyncCommands<byte[], byte[]> redis = commands();
+        if (redis == null) {
+            then.accept(null);
+            return;
+        }
+        redis.get(bytes(prefix + "c:" + key)).whenComplete((value, error) -> {
+            if (error != null) {
+                failed("GET", error);
+                then.accept(null);
+            } else {
+                succeeded();
+                then.accept(value);
+            }
+        });
+    }
+
+    /** Stores the value for {@code ttl} and adds its key to each tag's set; fire and forget. */
+    public void set(String key, byte[] value, Duration ttl, Iterable<String> tags) {
+        RedisAsyncCommands<byte[], byte[]> redis = commands();
+        if (redis == null) {
+            return;
+        }
+        byte[] entry = bytes(prefix + "c:" + key);
+        watch("SET", redis.set(entry, value, SetArgs.Builder.px(ttl.toMillis())));
+        for (String tag : tags) {
+            byte[] set = bytes(prefix + "t:" + tag);
+            watch("SADD", redis.sadd(set, bytes(key)));
+            watch("PEXPIRE", redis.pexpire(set, ttl.toMillis()));
+        }
+    }
+
+    /** A short lock across instances (SET NX PX); false when another instance holds it or Redis is away. */
+    public void tryLock(String key, Duration ttl, Consumer<Boolean> then) {
+        RedisAsyncCommands<byte[], byte[]> redis = commands();
+        if (redis == null) {
+            then.accept(true);
+            return;
+        }
+        redis.set(bytes(prefix + "l:" + key), new byte[] {1}, SetArgs.Builder.nx().px(ttl.toMillis()))
+                .whenComplete((ok, error) -> {
+                    if (error != null) {
+                        failed("SET NX", error);
+                        then.accept(true);
+                    } else {
+                        succeeded();
+                        then.accept("OK".equals(ok));
+                    }
+                });
+    }
+
+    public void deleteKey(String key) {
+        RedisAsyncCommands<byte[], byte[]> redis = commands();
+        if (redis != null) {
+            watch("DEL", redis.del(bytes(prefix + "c:" + key)));
+        }
+    }
+
+    /** Deletes the entries of a tag and the tag's set. */
+    public void deleteTag(String tag) {
+        RedisAsyncCommands<byte[], byte[]> redis = commands();
+        if (redis == null) {
+            return;
+        }
+        byte[] set = bytes(prefix + "t:" + tag);
+        redis.smembers(set).whenComplete((members, error) -> {
+            if (error != null) {
+                failed("SMEMBERS", error);
+                return;
+            }
+            for (byte[] member : members) {
+                watch("DEL", redis.del(bytes(prefix + "c:" + new String(member, StandardCharsets.UTF_8))));
+            }
+            watch("DEL", redis.del(set));
+        });
+    }
+
+    /** Deletes every entry whose key starts with {@code keyPrefix} ("" for all), by SCAN, without blocking Redis. */
+    public void deletePrefix(String keyPrefix) {
+        RedisAsyncCommands<byte[], byte[]> redis = commands();
+        if (redis != null) {
+            String pattern = prefix + "c:" + keyPrefix.replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "*";
+            scan(redis, ScanCursor.INITIAL, ScanArgs.Builder.matches(pattern).limit(500));
+        }
+    }
+
+    public void publish(String channel, byte[] message) {
+        RedisAsyncCommands<byte[], byte[]> redis = commands();
+        if (redis != null) {
+            watch("PUBLISH", redis.publish(bytes(prefix + channel), message));
+        }
+    }
+
+    /** Delivers every message published on {@code channel}, by any instance, from now on; resubscribes after outages. */
+    public void subscribe(String channel, Consumer<byte[]> listener) {
+        if (!enabled) {
+            return;
+        }
+        byte[] name = bytes(prefix + channel);
+        client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri).whenComplete((connection, error) -> {
+            if (error != null) {
+                failed("SUBSCRIBE", error);
+                CompletableFuture.delayedExecutor(retryAfterNanos, java.util.concurrent.TimeUnit.NANOSECONDS)
+                        .execute(() -> subscribe(channel, listener));
+                return;
+            }
+            pubSub = connection;
+            connection.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] ch, byte[] message) {
+                    listener.accept(message);
+                }
+            });
+            connection.async().subscribe(name);
+        });
+    }
+
+    @Override
+    public Health health() {
+        if (!enabled) {
+            return Health.up().withDetail("redis", "not configured: each instance caches alone").build();
+        }
+        if (up.get()) {
+            return Health.up().withDetail("redis", uri.getHost() + ":" + uri.getPort()).build();
+        }
+        return Health.status("DEGRADED").withDetail("redis", "unreachable: serving from the local tier")
+                .withDetail("lastError", lastError.get()).build();
+    }
+
+    @Override
+    public void destroy() {
+        StatefulRedisConnection<byte[], byte[]> c = connection.get();
+        if (c != null) {
+            c.close();
+        }
+        if (pubSub != null) {
+            pubSub.close();
+        }
+        if (client != null) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
+    }
+
+    private RedisAsyncCommands<byte[], byte[]> commands() {
+        if (!enabled || System.nanoTime() < downUntil.get()) {
+            return null;
+        }
+        StatefulRedisConnection<byte[], byte[]> c = connection.get();
+        if (c == null) {
+            connect();
+            return null;
+        }
+        return c.async();
+    }
+
+    private void connect() {
+        if (!connecting.compareAndSet(false, true)) {
+            return;
+        }
+        client.connectAsync(ByteArrayCodec.INSTANCE, uri).whenComplete((c, error) -> {
+            connecting.set(false);
+            if (error != null) {
+                failed("CONNECT", error);
+            } else {
+                connection.set(c);
+                succeeded();
+            }
+        });
+    }
+
+    private void scan(RedisAsyncCommands<byte[], byte[]> redis, ScanCursor cursor, ScanArgs args) {
+        redis.scan(cursor, args).whenComplete((page, error) -> {
+            if (error != null) {
+                failed("SCAN", error);
+                return;
+            }
+            List<byte[]> keys = page.getKeys();
+            if (!keys.isEmpty()) {
+                watch("DEL", redis.del(keys.toArray(new byte[0][])));
+            }
+            if (!page.isFinished()) {
+                scan(redis, page, args);
+            }
+        });
+    }
+
+    private void watch(String command, CompletionStage<?> result) {
+        result.whenComplete((ok, error) -> {
+            if (error != null) {
+                failed(command, error);
+            } else {
+                succeeded();
+            }
+        });
+    }
+
+    private void succeeded() {
+        if (up.compareAndSet(false, true)) {
+            LOG.info("Redis cache tier at {}:{} is available", uri.getHost(), uri.getPort());
+        }
+    }
+
+    private void failed(String command, Throwable error) {
+        errors.increment();
+        lastError.set(command + ": " + error.getClass().getSimpleName() + " " + error.getMessage());
+        downUntil.set(System.nanoTime() + retryAfterNanos);
+        if (up.compareAndSet(true, false) || warnedOnce.compareAndSet(false, true)) {
+            LOG.warn("Redis cache tier unavailable ({}); carrying on with the local tier, retrying in {} ms",
+                    lastError.get(), retryAfterNanos / 1_000_000);
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

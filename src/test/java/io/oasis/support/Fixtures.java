@@ -1,0 +1,38 @@
+package io.oasis.support;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.oasis.cache.CacheProperties;
+import io.oasis.cache.SharedCache;
+import io.oasis.cache.SystemCacheClock;
+import io.oasis.upstream.UpstreamProperties;
+import io.oasis.upstream.Upstreams;
+
+/** Oasis' parts built by hand for unit tests, without Spring: no Redis, wall clock, a throw-away registry. */
+public final class Fixtures {
+
+    public static final CacheProperties NO_REDIS = new CacheProperties(List.of("Authorization", "Cookie"),
+            new CacheProperties.Redis(false, "redis://127.0.0.1:1", java.time.Duration.ofMillis(50),
+                    java.time.Duration.ofSeconds(1), "oasis:"),
+            new CacheProperties.Webhook(null, java.time.Duration.ofMinutes(5)), null, List.of());
+
+    private Fixtures() {
+    }
+
+    public static Upstreams upstreams(UpstreamProperties properties) {
+        return upstreams(properties, NO_REDIS);
+    }
+
+    public static Upstreams upstreams(UpstreamProperties properties, CacheProperties cache) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        return new Upstreams(properties, registry, cache, new SharedCache(cache, registry), new SystemCacheClock(),
+                new ObjectMapper());
+    }
+
+    public static UpstreamProperties properties(Map<String, io.oasis.upstream.UpstreamSettings> upstreams) {
+        return new UpstreamProperties(null, Map.of(), upstreams);
+    }
+}
