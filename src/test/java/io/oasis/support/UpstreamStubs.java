@@ -38,7 +38,7 @@ public final class UpstreamStubs {
         WireMockServer server = new WireMockServer(wireMockConfig()
                 .bindAddress("127.0.0.1")
                 .dynamicPort()
-                .containerThreads(64)
+                .containerThreads(256)
                 .asynchronousResponseEnabled(false)
                 .extensions(IN_FLIGHT));
         server.start();
