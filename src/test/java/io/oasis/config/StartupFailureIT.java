@@ -100,4 +100,13 @@ class StartupFailureIT {
 
         assertThat(e.getMessage()).isEqualTo("oasis.endpoints.dashbord = 'dashbord': no route has this id");
     }
+
+    @Test
+    void personalCall_cachedWithoutTheCallersIdentityInItsKey_stopsStartupExplainingTheLeak() {
+        ConfigurationException e = startupFailure("oasis.upstreams.profile.forward-headers=Accept-Language,Authorization",
+                "oasis.upstreams.profile.cache.ttl=60s", "oasis.upstreams.profile.cache.vary-headers=Accept-Language");
+
+        assertThat(e.getMessage()).startsWith("oasis.upstreams.profile.cache.vary-headers = '[Accept-Language]'")
+                .contains("leaves out Authorization").contains("one caller's cached answer would be served to another");
+    }
 }

@@ -23,7 +23,11 @@ public final class RedisProcess {
         return "redis://127.0.0.1:" + port;
     }
 
+    /** Starts it, unless it runs already. */
     public synchronized RedisProcess start() {
+        if (server != null) {
+            return this;
+        }
         try {
             server = RedisServer.newRedisServer().bind("127.0.0.1").port(port)
                     .setting("save \"\"").setting("appendonly no").build();

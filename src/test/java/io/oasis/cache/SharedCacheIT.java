@@ -1,0 +1,122 @@
+package io.oasis.cache;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.oasis.support.OasisIT;
+import io.oasis.support.RedisProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.oasis.support.UpstreamStubs.SERVER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The Redis tier against a real redis-server process: used, lost, and used again without a restart. */
+@TestPropertySource(properties = {
+    "oasis.upstreams.profile.cache.ttl=60s",
+    "oasis.cache.redis.enabled=true",
+    "oasis.cache.redis.retry-after=200ms"})
+class SharedCacheIT extends OasisIT {
+
+    private static final RedisProcess REDIS = new RedisProcess().start();
+
+    @DynamicPropertySource
+    static void redis(DynamicPropertyRegistry registry) {
+        registry.add("oasis.cache.redis.uri", REDIS::uri);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        REDIS.stop();
+    }
+
+    @BeforeEach
+    void emptyCaches() {
+        REDIS.start();
+        upstreams.all().get("profile").cache().invalidateAll();
+        await().atMost(Duration.ofSeconds(5)).until(() -> health().contains("\"sharedCache\":{\"status\":\"UP\""));
+        try (RedisClient client = RedisClient.create(REDIS.uri());
+             StatefulRedisConnection<String, String> redis = client.connect()) {
+            redis.sync().flushall();
+        }
+    }
+
+    @Autowired
+    CacheInvalidation invalidation;
+
+    private int profileCalls() {
+        return SERVER.findAll(getRequestedFor(urlPathMatching("/profile/.*"))).size();
+    }
+
+    private String health() {
+        return get("/actuator/health").body();
+    }
+
+    private String redisGet(String key) {
+        try (RedisClient client = RedisClient.create(REDIS.uri());
+             StatefulRedisConnection<String, String> redis = client.connect()) {
+            return redis.sync().get(key);
+        }
+    }
+
+    @Test
+    void answer_isStoredInRedis_andReadBackWhenThisInstanceHasLostIt() {
+        get("/api/dashboard?userId=42");
+        await().atMost(Duration.ofSeconds(2)).until(() -> redisGet("oasis:c:profile:/profile/users/42") != null);
+        assertThat(redisGet("oasis:c:profile:/profile/users/42")).contains("Test User");
+
+        upstreams.all().get("profile").cache().invalidateAll();
+        HttpResponse<String> response = get("/api/dashboard?userId=42");
+
+        assertThat(json(response).path("_meta").path("parts").path("profile").path("status").asText())
+                .isEqualTo("cached");
+        assertThat(profileCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void redisStops_requestsStillSucceed_healthSaysSo_andRedisBackIsUsedAgain() {
+        REDIS.stop();
+
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> response = get("/api/dashboard?userId=" + (100 + i));
+            assertThat(response.statusCode()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(health()).contains("\"sharedCache\":{\"status\":\"DEGRADED\"");
+            assertThat(get("/actuator/prometheus").body()).contains("oasis_cache_redis_up 0.0");
+        });
+        assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
+
+        REDIS.start();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            get("/api/dashboard?userId=200");
+            assertThat(redisGet("oasis:c:profile:/profile/users/200")).isNotNull();
+        });
+        assertThat(health()).contains("\"sharedCache\":{\"status\":\"UP\"");
+    }
+
+    @Test
+    void invalidationByTag_clearsRedisToo() {
+        get("/api/dashboard?userId=42");
+        await().atMost(Duration.ofSeconds(2)).until(() -> redisGet("oasis:c:profile:/profile/users/42") != null);
+
+        upstreams.all().get("profile").cache().invalidateAll();
+        invalidation.invalidate(new CacheInvalidation.Request(CacheInvalidation.Scope.TAG, "user:42"),
+                "test", "tag");
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> redisGet("oasis:c:profile:/profile/users/42") == null);
+        get("/api/dashboard?userId=42");
+        assertThat(profileCalls()).isEqualTo(2);
+    }
+}
