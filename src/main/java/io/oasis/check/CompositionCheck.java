@@ -54,8 +54,11 @@ public class CompositionCheck {
             }
             List<String> accepted = contracts.get(endpoint).parameterNames();
             for (UpstreamCall call : calls.values()) {
-                for (UrlTemplate.Placeholder p : call.url().placeholders()) {
-                    String key = "route " + call.routeId() + " parameter path/query";
+                List<UrlTemplate.Placeholder> placeholders = new ArrayList<>(call.url().placeholders());
+                call.tags().placeholders().stream().filter(p -> !"response".equals(p.part()))
+                        .forEach(placeholders::add);
+                for (UrlTemplate.Placeholder p : placeholders) {
+                    String key = "route " + call.routeId() + " parameter path/query/cacheTags";
                     if (!p.fromPart() && !accepted.contains(p.name())) {
                         throw new ConfigurationException(key, "{" + p.name() + "}",
                                 "not a parameter of endpoint " + endpoint + " (it accepts " + accepted + ")",

@@ -3,6 +3,7 @@ package io.oasis.compose;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.oasis.cache.AnswerCache;
 import io.oasis.endpoint.ArrivalTime;
 import io.oasis.endpoint.EndpointContract;
 import io.oasis.endpoint.EndpointContracts;
@@ -32,10 +33,12 @@ public class BeginComposition implements Processor {
     private final LoadShedding shedding;
     private final ClientLimiter clients;
     private final FaultInjection faults;
+    private final AnswerCache answers;
     private final String[] forwardable;
 
     public BeginComposition(EndpointContracts contracts, LoadShedding shedding, ClientLimiter clients,
-                            FaultInjection faults, Upstreams upstreams) {
+                            FaultInjection faults, AnswerCache answers, Upstreams upstreams) {
+        this.answers = answers;
         this.contracts = contracts;
         this.shedding = shedding;
         this.clients = clients;
@@ -64,8 +67,22 @@ public class BeginComposition implements Processor {
         }
         message.getHeaders().clear();
         message.setBody(null);
-        exchange.setProperty(Composition.PROPERTY, new Composition(contract.endpoint(), start,
-                contract.callBudgetNanos(), parameters, headers, faults.faults(request)));
+        Composition composition = new Composition(contract.endpoint(), start, contract.callBudgetNanos(), parameters,
+                headers, faults.faults(request));
+        exchange.setProperty(Composition.PROPERTY, composition);
+        if (answers.caches(contract.endpoint()) && composition.faultFree()) {
+            String key = AnswerCache.key(contract.endpoint(), parameters, headers);
+            AnswerCache.Answer cached = answers.get(contract.endpoint(), key);
+            if (cached != null) {
+                message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+                message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+                message.setHeader("Age", Long.toString(answers.ageSeconds(cached)));
+                message.setBody(cached.body());
+                exchange.setRouteStop(true);
+                return;
+            }
+            composition.answerKey(key);
+        }
     }
 
     /** When Tomcat handed the request over ({@link ArrivalTime}); now if it did not come through it. */

@@ -25,6 +25,7 @@ public final class Composition {
     private final Map<String, String> headers;
     private final Map<String, FaultInjection.Fault> faults;
     private final Map<String, PartResult> parts = new ConcurrentHashMap<>(16);
+    private String answerKey;
 
     /**
      * @param parameters validated endpoint inputs by name
@@ -61,9 +62,23 @@ public final class Composition {
         return headers.get(lowerCaseName);
     }
 
+    /** No fault is injected into this request (its answer may be cached whole). */
+    public boolean faultFree() {
+        return faults.isEmpty();
+    }
+
     /** The fault injected into calls to this upstream, or null. */
     public FaultInjection.Fault fault(String upstream) {
         return faults.isEmpty() ? null : faults.get(upstream);
+    }
+
+    /** The whole-answer cache key of this request, or null when its endpoint keeps no whole answers. */
+    public String answerKey() {
+        return answerKey;
+    }
+
+    public void answerKey(String key) {
+        this.answerKey = key;
     }
 
     public void record(PartResult result) {

@@ -6,6 +6,7 @@ import java.util.StringJoiner;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.oasis.cache.AnswerCache;
 import io.oasis.endpoint.Problem;
 import io.oasis.endpoint.ProblemWriter;
 import io.oasis.observe.PartMetrics;
@@ -28,11 +29,13 @@ public class RenderComposition implements Processor {
     private final ObjectMapper json;
     private final ProblemWriter problems;
     private final PartMetrics metrics;
+    private final AnswerCache answers;
 
-    public RenderComposition(ObjectMapper json, ProblemWriter problems, PartMetrics metrics) {
+    public RenderComposition(ObjectMapper json, ProblemWriter problems, PartMetrics metrics, AnswerCache answers) {
         this.json = json;
         this.problems = problems;
         this.metrics = metrics;
+        this.answers = answers;
     }
 
     @Override
@@ -75,9 +78,13 @@ public class RenderComposition implements Processor {
             body.set(part.name(), part.value());
         }
         body.set(META, manifest);
+        byte[] bytes = problems.bytes(body);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(problems.bytes(body));
+        message.setBody(bytes);
+        if (composition.answerKey() != null && degraded.length() == 0) {
+            answers.put(composition.endpoint(), composition.answerKey(), bytes);
+        }
     }
 
     private ObjectNode manifest(Composition composition, List<PartResult> parts) {

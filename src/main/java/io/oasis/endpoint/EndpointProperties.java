@@ -30,12 +30,25 @@ public record EndpointProperties(@DefaultValue Defaults endpointDefaults, Map<St
      * @param maxRate        requests per second the endpoint accepts from all clients together; the route's throttle
      *                       step reads it ({@code {{oasis.endpoints.<id>.max-rate}}}) and 429 answers announce it
      * @param parameters     query parameters by name; any other parameter is ignored and never forwarded
+     * @param cache          whole answers kept in this instance; absent: only the calls are cached
      */
-    public record Endpoint(Duration budget, Duration assemblyMargin, Long maxRate, Map<String, Parameter> parameters) {
+    public record Endpoint(Duration budget, Duration assemblyMargin, Long maxRate, Map<String, Parameter> parameters,
+                           AnswerCache cache) {
 
         public Endpoint {
             parameters = parameters == null ? Map.of() : parameters;
         }
+    }
+
+    /**
+     * Whole-answer caching: a 200 answer with no degraded part is kept for {@code ttl}, keyed by the endpoint's
+     * parameters and the forwarded headers, and served with an Age header without calling anything. Any cache
+     * invalidation drops every whole answer.
+     *
+     * @param ttl        0 turns it off
+     * @param maxEntries answers kept; the least used go first
+     */
+    public record AnswerCache(Duration ttl, Integer maxEntries) {
     }
 
     /**

@@ -29,6 +29,8 @@ public final class OasisMetrics {
 
     /** Counter of cache lookups: tags upstream (or endpoint= for whole answers), result (hit, stale, miss, coalesced). */
     public static final String CACHE_REQUESTS = "oasis.cache.requests";
+    /** Counter of whole-answer cache lookups: tags endpoint, result (hit, miss). */
+    public static final String ENDPOINT_CACHE_REQUESTS = "oasis.endpoint.cache.requests";
     /** Counter of background refreshes started by stale-while-revalidate: tag upstream. */
     public static final String CACHE_REFRESHES = "oasis.cache.refreshes";
     /** Counter of entries evicted from the local tier for size: tag upstream. */

@@ -21,14 +21,12 @@ import javax.management.ObjectName;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.oasis.support.ManualClock;
+import io.oasis.support.ManualClockConfiguration;
 import io.oasis.support.OasisIT;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -57,19 +55,10 @@ import static org.awaitility.Awaitility.await;
     "oasis.cache.webhook.secret=webhook-secret-0123456789",
     // Spring Boot switches JMX off in tests unless asked
     "spring.jmx.enabled=true"})
-@Import(CacheIT.Clock.class)
+@Import(ManualClockConfiguration.class)
 class CacheIT extends OasisIT {
 
     private static final Path EVENTS = events();
-
-    @TestConfiguration
-    static class Clock {
-        @Bean
-        @Primary
-        ManualClock manualClock() {
-            return new ManualClock();
-        }
-    }
 
     @DynamicPropertySource
     static void eventSource(DynamicPropertyRegistry registry) {

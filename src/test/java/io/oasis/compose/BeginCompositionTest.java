@@ -37,11 +37,14 @@ class BeginCompositionTest {
                     null, null, null, null, null, null))));
 
     private final LoadShedding shedding = new LoadShedding(new SimpleMeterRegistry());
-    private final BeginComposition begin = new BeginComposition(new EndpointContracts(new EndpointProperties(
-            new EndpointProperties.Defaults(Duration.ofMillis(500), Duration.ofMillis(10)), Map.of())),
+    private static final EndpointProperties ENDPOINTS = new EndpointProperties(
+            new EndpointProperties.Defaults(Duration.ofMillis(500), Duration.ofMillis(10)), Map.of());
+
+    private final BeginComposition begin = new BeginComposition(new EndpointContracts(ENDPOINTS),
             shedding, new ClientLimiter(new ClientLimitProperties("address", List.of(), 0, Duration.ofSeconds(1), 10),
                     new SimpleMeterRegistry()),
-            new FaultInjection(new FaultInjection.Settings(false, null)), UPSTREAMS);
+            new FaultInjection(new FaultInjection.Settings(false, null)), Fixtures.answers(ENDPOINTS, UPSTREAMS),
+            UPSTREAMS);
 
     @AfterAll
     static void closeClients() {

@@ -83,7 +83,7 @@ class StartupFailureIT {
     void route_usingAnUndeclaredParameter_stopsStartup() {
         ConfigurationException e = startupFailure("camel.main.routes-include-pattern=" + ROUTES + ",classpath:bad-routes/unknown-parameter.camel.yaml");
 
-        assertThat(e.getMessage()).startsWith("route typo-me parameter path/query = '{userIdd}'")
+        assertThat(e.getMessage()).startsWith("route typo-me parameter path/query/cacheTags = '{userIdd}'")
                 .contains("not a parameter of endpoint typo");
     }
 

@@ -5,9 +5,12 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.oasis.cache.AnswerCache;
+import io.oasis.cache.CacheInvalidation;
 import io.oasis.cache.CacheProperties;
 import io.oasis.cache.SharedCache;
 import io.oasis.cache.SystemCacheClock;
+import io.oasis.endpoint.EndpointProperties;
 import io.oasis.upstream.UpstreamProperties;
 import io.oasis.upstream.Upstreams;
 
@@ -30,6 +33,13 @@ public final class Fixtures {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         return new Upstreams(properties, registry, cache, new SharedCache(cache, registry), new SystemCacheClock(),
                 new ObjectMapper());
+    }
+
+    /** A whole-answer cache for these endpoints, invalidated through an instance-local CacheInvalidation. */
+    public static AnswerCache answers(EndpointProperties endpoints, Upstreams upstreams) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        return new AnswerCache(endpoints, new SystemCacheClock(), registry, new CacheInvalidation(upstreams,
+                new SharedCache(NO_REDIS, registry), new ObjectMapper(), registry));
     }
 
     public static UpstreamProperties properties(Map<String, io.oasis.upstream.UpstreamSettings> upstreams) {
