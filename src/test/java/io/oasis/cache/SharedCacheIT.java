@@ -119,4 +119,23 @@ class SharedCacheIT extends OasisIT {
         get("/api/dashboard?userId=42");
         assertThat(profileCalls()).isEqualTo(2);
     }
+
+    @Test
+    void invalidationPublishedByAnotherInstance_dropsThisInstancesCopy() {
+        get("/api/dashboard?userId=42");
+        await().atMost(Duration.ofSeconds(2)).until(() -> redisGet("oasis:c:profile:/profile/users/42") != null);
+
+        try (RedisClient client = RedisClient.create(REDIS.uri());
+             StatefulRedisConnection<String, String> redis = client.connect()) {
+            // what another instance publishes after clearing Redis itself
+            redis.sync().del("oasis:c:profile:/profile/users/42");
+            redis.sync().publish("oasis:invalidate", "{\"origin\":\"another-instance\",\"scope\":\"TAG\","
+                    + "\"value\":\"user:42\",\"source\":\"api\",\"reason\":\"test\"}");
+        }
+
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(upstreams.all().get("profile").cache().local("profile:/profile/users/42")).isNull());
+        get("/api/dashboard?userId=42");
+        assertThat(profileCalls()).isEqualTo(2);
+    }
 }
