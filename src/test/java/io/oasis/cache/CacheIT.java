@@ -11,9 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -122,22 +120,12 @@ class CacheIT extends OasisIT {
         answer("profile", okJson("{\"name\":\"Renamed\"}").withFixedDelay(1000));
         clock.advance(Duration.ofSeconds(70));
 
-        ExecutorService clients = Executors.newFixedThreadPool(5);
-        try {
-            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-            long start = System.nanoTime();
-            for (int i = 0; i < 5; i++) {
-                answers.add(CompletableFuture.supplyAsync(() -> get("/api/dashboard?userId=42"), clients));
-            }
-            for (CompletableFuture<HttpResponse<String>> answer : answers) {
-                HttpResponse<String> response = answer.join();
-                assertThat(json(response).path("profile").path("name").asText()).isEqualTo("Test User");
-                assertThat(profile(response).path("status").asText()).isEqualTo("cached");
-            }
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(900));
-        } finally {
-            clients.shutdownNow();
+        long start = System.nanoTime();
+        for (HttpResponse<String> response : concurrently(5, 5, () -> get("/api/dashboard?userId=42"))) {
+            assertThat(json(response).path("profile").path("name").asText()).isEqualTo("Test User");
+            assertThat(profile(response).path("status").asText()).isEqualTo("cached");
         }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(900));
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
                 json(get("/api/dashboard?userId=42")).path("profile").path("name").asText()).isEqualTo("Renamed"));
@@ -147,18 +135,9 @@ class CacheIT extends OasisIT {
     @Test
     void concurrentMisses_onOneKey_makeOneUpstreamCall() throws Exception {
         answer("profile", okJson("{\"name\":\"Slow\"}").withFixedDelay(300));
-        ExecutorService clients = Executors.newFixedThreadPool(50);
-        try {
-            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                answers.add(CompletableFuture.supplyAsync(() -> get("/api/dashboard?userId=42"), clients));
-            }
-            for (CompletableFuture<HttpResponse<String>> answer : answers) {
-                JsonNode body = json(answer.join());
-                assertThat(body.path("profile").path("name").asText()).as(body.toString()).isEqualTo("Slow");
-            }
-        } finally {
-            clients.shutdownNow();
+        for (HttpResponse<String> response : concurrently(50, 50, () -> get("/api/dashboard?userId=42"))) {
+            JsonNode body = json(response);
+            assertThat(body.path("profile").path("name").asText()).as(body.toString()).isEqualTo("Slow");
         }
 
         assertThat(profileCalls()).isEqualTo(1);
@@ -173,19 +152,14 @@ class CacheIT extends OasisIT {
                     .withHeader("Authorization", equalTo("Bearer " + user)).atPriority(1)
                     .willReturn(okJson("{\"name\":\"" + user + "\"}").withFixedDelay(50)));
         }
-        ExecutorService clients = Executors.newFixedThreadPool(20);
-        try {
-            List<CompletableFuture<Boolean>> checks = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
-                String user = i % 2 == 0 ? "alice" : "bob";
-                checks.add(CompletableFuture.supplyAsync(() -> user.equals(json(send(request(
-                        "/api/dashboard?userId=7").header("Authorization", "Bearer " + user).GET().build()))
-                        .path("profile").path("name").asText()), clients));
-            }
-            assertThat(checks.stream().map(CompletableFuture::join)).containsOnly(true);
-        } finally {
-            clients.shutdownNow();
+        List<Supplier<Boolean>> checks = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String user = i % 2 == 0 ? "alice" : "bob";
+            checks.add(() -> user.equals(json(send(request("/api/dashboard?userId=7")
+                    .header("Authorization", "Bearer " + user).GET().build())).path("profile").path("name").asText()));
         }
+
+        assertThat(concurrently(20, checks)).containsOnly(true);
         assertThat(profileCalls()).isEqualTo(2);
     }
 

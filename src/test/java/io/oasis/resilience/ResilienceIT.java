@@ -4,9 +4,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.http.Fault;
@@ -214,22 +213,12 @@ class ResilienceIT extends OasisIT {
     }
 
     @Test
-    void bulkhead_upstreamAtItsCallsInFlight_rejectsTheNextCallAtOnce() throws Exception {
+    void bulkhead_upstreamAtItsCallsInFlight_rejectsTheNextCallAtOnce() {
         answer("loyalty", okJson("{\"tier\":\"gold\"}").withFixedDelay(300));
-        ExecutorService clients = Executors.newFixedThreadPool(3);
-        try {
-            List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                responses.add(CompletableFuture.supplyAsync(() -> get("/api/dashboard?userId=42"), clients));
-            }
+        List<String> reasons = concurrently(3, 3, () -> get("/api/dashboard?userId=42")).stream()
+                .map(r -> part(r, "loyalty").path("reason").asText()).toList();
 
-            List<String> reasons = responses.stream().map(CompletableFuture::join)
-                    .map(r -> part(r, "loyalty").path("reason").asText()).toList();
-
-            assertThat(reasons).contains("not called: 1 calls to the upstream are already in flight");
-        } finally {
-            clients.shutdownNow();
-        }
+        assertThat(reasons).contains("not called: 1 calls to the upstream are already in flight");
     }
 
     @Test
@@ -280,28 +269,23 @@ class ResilienceIT extends OasisIT {
     }
 
     @Test
-    void isolation_ordersHangs_anEndpointWithoutOrdersKeepsItsLatency() throws Exception {
+    void isolation_ordersHangs_anEndpointWithoutOrdersKeepsItsLatency() {
         SERVER.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching("/orders/.*")).atPriority(1)
                 .willReturn(okJson("[]").withFixedDelay(2000)));
-        ExecutorService clients = Executors.newFixedThreadPool(20);
-        try {
-            List<CompletableFuture<HttpResponse<String>>> dashboards = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                dashboards.add(CompletableFuture.supplyAsync(() -> get("/api/dashboard?userId=42"), clients));
-            }
-            await().until(() -> requestsTo("orders") >= 10);
-
-            for (int i = 0; i < 10; i++) {
-                long start = System.nanoTime();
-                HttpResponse<String> card = get("/test/card?userId=42");
-                assertThat(card.statusCode()).isEqualTo(200);
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(250));
-            }
-            for (CompletableFuture<HttpResponse<String>> dashboard : dashboards) {
-                assertThat(dashboard.join().statusCode()).isEqualTo(200);
-            }
-        } finally {
-            clients.shutdownNow();
+        List<Supplier<HttpResponse<String>>> work = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            work.add(() -> get("/api/dashboard?userId=42"));
         }
+        CompletableFuture<List<HttpResponse<String>>> dashboards =
+                CompletableFuture.supplyAsync(() -> concurrently(20, work));
+        await().until(() -> requestsTo("orders") >= 10);
+
+        for (int i = 0; i < 10; i++) {
+            long start = System.nanoTime();
+            HttpResponse<String> card = get("/test/card?userId=42");
+            assertThat(card.statusCode()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(250));
+        }
+        assertThat(dashboards.join()).allSatisfy(d -> assertThat(d.statusCode()).isEqualTo(200));
     }
 }

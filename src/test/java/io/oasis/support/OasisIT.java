@@ -2,6 +2,11 @@ package io.oasis.support;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.oasis.upstream.Upstreams;
@@ -65,5 +70,22 @@ public abstract class OasisIT {
 
     protected static JsonNode json(HttpResponse<String> response) {
         return Http.json(response);
+    }
+
+    /** Sends {@code requests.size()} requests from {@code clients} threads at once; the answers, in order. */
+    protected static <T> List<T> concurrently(int clients, List<Supplier<T>> requests) {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<CompletableFuture<T>> answers = requests.stream()
+                    .map(r -> CompletableFuture.supplyAsync(r, pool)).toList();
+            return answers.stream().map(CompletableFuture::join).toList();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The same request {@code times} times, from {@code clients} threads at once. */
+    protected <T> List<T> concurrently(int clients, int times, Supplier<T> request) {
+        return concurrently(clients, java.util.Collections.nCopies(times, request));
     }
 }
