@@ -9,9 +9,12 @@ import io.oasis.endpoint.EndpointContract;
 import io.oasis.endpoint.EndpointContracts;
 import io.oasis.endpoint.LoadShedding;
 import io.oasis.endpoint.ProblemException;
+import io.oasis.observe.RequestOutcome;
+import io.oasis.observe.Tracing;
 import io.oasis.resilience.ClientLimiter;
 import io.oasis.resilience.FaultInjection;
 import io.oasis.upstream.Upstreams;
+import io.opentelemetry.api.trace.Span;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -34,11 +37,16 @@ public class BeginComposition implements Processor {
     private final ClientLimiter clients;
     private final FaultInjection faults;
     private final AnswerCache answers;
+    private final Tracing tracing;
+    private final RequestOutcome outcomes;
     private final String[] forwardable;
 
     public BeginComposition(EndpointContracts contracts, LoadShedding shedding, ClientLimiter clients,
-                            FaultInjection faults, AnswerCache answers, Upstreams upstreams) {
+                            FaultInjection faults, AnswerCache answers, Tracing tracing, RequestOutcome outcomes,
+                            Upstreams upstreams) {
         this.answers = answers;
+        this.tracing = tracing;
+        this.outcomes = outcomes;
         this.contracts = contracts;
         this.shedding = shedding;
         this.clients = clients;
@@ -52,6 +60,9 @@ public class BeginComposition implements Processor {
         Message message = exchange.getMessage();
         HttpServletRequest request = message instanceof PlatformHttpMessage http ? http.getRequest() : null;
         long start = arrival(request);
+        Span span = tracing.endpoint(contract.endpoint(), request);
+        exchange.setProperty(Composition.ARRIVAL_PROPERTY, start);
+        exchange.setProperty(Composition.SPAN_PROPERTY, span);
         if (System.nanoTime() - start > contract.budgetNanos() / 2) {
             // queued for half its budget: answering would take what is left from requests that can still be served
             throw new ProblemException(shedding.refuse(LoadShedding.Reason.WAITED_TOO_LONG));
@@ -68,7 +79,7 @@ public class BeginComposition implements Processor {
         message.getHeaders().clear();
         message.setBody(null);
         Composition composition = new Composition(contract.endpoint(), start, contract.callBudgetNanos(), parameters,
-                headers, faults.faults(request));
+                headers, faults.faults(request), span, clients.logKey(request));
         exchange.setProperty(Composition.PROPERTY, composition);
         if (answers.caches(contract.endpoint()) && composition.faultFree()) {
             String key = AnswerCache.key(contract.endpoint(), parameters, headers);
@@ -77,7 +88,10 @@ public class BeginComposition implements Processor {
                 message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
                 message.setHeader(Exchange.CONTENT_TYPE, "application/json");
                 message.setHeader("Age", Long.toString(answers.ageSeconds(cached)));
+                message.setHeader("Server-Timing", "answer-cache;desc=\"hit\"");
+                message.setHeader(Tracing.TRACE_ID_HEADER, span.getSpanContext().getTraceId());
                 message.setBody(cached.body());
+                outcomes.record(contract.endpoint(), start, 200, null, false, composition, span, null);
                 exchange.setRouteStop(true);
                 return;
             }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.oasis.resilience.FaultInjection;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * The state of one endpoint request while its parts are called: validated inputs, forwarded headers, the deadline,
@@ -17,6 +18,10 @@ public final class Composition {
 
     /** The exchange property that carries it. */
     public static final String PROPERTY = "oasis.composition";
+    /** The endpoint request's span, set before the composition exists (a refused request has one too). */
+    public static final String SPAN_PROPERTY = "oasis.span";
+    /** The request's arrival, {@link System#nanoTime()}, set before the composition exists. */
+    public static final String ARRIVAL_PROPERTY = "oasis.arrival";
 
     private final String endpoint;
     private final long startNanos;
@@ -24,6 +29,8 @@ public final class Composition {
     private final Map<String, String> parameters;
     private final Map<String, String> headers;
     private final Map<String, FaultInjection.Fault> faults;
+    private final Span span;
+    private final String client;
     private final Map<String, PartResult> parts = new ConcurrentHashMap<>(16);
     private String answerKey;
 
@@ -31,15 +38,32 @@ public final class Composition {
      * @param parameters validated endpoint inputs by name
      * @param headers    inbound headers some upstream may receive, by lower-case name
      * @param faults     faults injected into this request's calls, by upstream name
+     * @param span       the endpoint request's span
+     * @param client     who asked, as the request log may show it (never a credential)
      */
     public Composition(String endpoint, long startNanos, long budgetNanos, Map<String, String> parameters,
-                       Map<String, String> headers, Map<String, FaultInjection.Fault> faults) {
+                       Map<String, String> headers, Map<String, FaultInjection.Fault> faults, Span span,
+                       String client) {
         this.endpoint = endpoint;
         this.startNanos = startNanos;
         this.deadlineNanos = startNanos + budgetNanos;
         this.parameters = parameters;
         this.headers = headers;
         this.faults = faults;
+        this.span = span;
+        this.client = client;
+    }
+
+    public Span span() {
+        return span;
+    }
+
+    public String client() {
+        return client;
+    }
+
+    public Map<String, String> parameters() {
+        return parameters;
     }
 
     public String endpoint() {

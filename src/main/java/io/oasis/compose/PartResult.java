@@ -11,9 +11,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param failure   null when the upstream or the cache answered fresh
  * @param reason    a short human explanation when not fresh, e.g. "upstream answered 503"
  * @param ageMillis the age of a cached or stale value; -1 otherwise
+ * @param upstream  the upstream called, or null for a branch that failed outside the template
+ * @param cache     hit, stale, miss or coalesced; null when the upstream is not cached
+ * @param startNanos when the part started, from the request's arrival (the waterfall's offset)
  */
 public record PartResult(String name, int order, PartStatus status, JsonNode value, long nanos, boolean required,
-                         int attempts, Failure failure, String reason, long ageMillis) {
+                         int attempts, Failure failure, String reason, long ageMillis, String upstream, String cache,
+                         long startNanos) {
 
     /** Answered fresh, from the upstream or the cache. */
     public boolean ok() {

@@ -24,7 +24,7 @@ public class PartsAggregationStrategy implements AggregationStrategy {
                         : "branch" + newExchange.getProperty(ExchangePropertyKey.MULTICAST_INDEX, 0, Integer.class);
                 composition.record(new PartResult(name, Integer.MAX_VALUE, PartStatus.FAILED, null, 0, true, 0,
                         Failure.INTERNAL, "the branch failed: " + newExchange.getException().getClass().getSimpleName(),
-                        -1));
+                        -1, null, null, System.nanoTime() - composition.startNanos()));
                 newExchange.setException(null);
             }
         }

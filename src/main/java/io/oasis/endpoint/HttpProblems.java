@@ -7,6 +7,7 @@ import jakarta.servlet.RequestDispatcher;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import jakarta.servlet.http.HttpServletRequest;
+import io.oasis.observe.RequestOutcome;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -31,10 +32,18 @@ public class HttpProblems implements ErrorController {
 
     private final ProblemWriter writer;
     private final LoadShedding shedding;
+    private final RequestOutcome outcomes;
 
-    public HttpProblems(ProblemWriter writer, LoadShedding shedding) {
+    public HttpProblems(ProblemWriter writer, LoadShedding shedding, RequestOutcome outcomes) {
         this.writer = writer;
         this.shedding = shedding;
+        this.outcomes = outcomes;
+    }
+
+    private static HttpServletRequest currentRequest() {
+        return org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
+                instanceof org.springframework.web.context.request.ServletRequestAttributes attributes
+                ? attributes.getRequest() : null;
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
@@ -74,6 +83,10 @@ public class HttpProblems implements ErrorController {
     }
 
     private ResponseEntity<byte[]> answer(Problem problem, String instance, HttpHeaders headers) {
+        HttpServletRequest request = currentRequest();
+        Object arrival = request == null ? null : request.getAttribute(ArrivalTime.ATTRIBUTE);
+        outcomes.record("none", arrival instanceof Long nanos ? nanos : System.nanoTime(), problem.status(),
+                problem.slug(), false, null, null, null);
         headers.setContentType(MediaType.parseMediaType(Problem.MEDIA_TYPE));
         return new ResponseEntity<>(writer.toBytes(problem, instance), headers, HttpStatusCode.valueOf(problem.status()));
     }

@@ -6,7 +6,11 @@ import java.util.concurrent.RejectedExecutionException;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.oasis.compose.Composition;
 import io.oasis.observe.OasisMetrics;
+import io.oasis.observe.RequestOutcome;
+import io.oasis.observe.Tracing;
+import io.opentelemetry.api.trace.Span;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteConfigurationBuilder;
@@ -30,8 +34,11 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
 
     private final Counter throttled;
 
+    private final RequestOutcome outcomes;
+
     public ProblemRouteConfiguration(ProblemWriter writer, LoadShedding shedding, EndpointContracts contracts,
-                                     MeterRegistry registry) {
+                                     MeterRegistry registry, RequestOutcome outcomes) {
+        this.outcomes = outcomes;
         this.writer = writer;
         this.shedding = shedding;
         this.contracts = contracts;
@@ -87,6 +94,13 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
     private void write(Exchange exchange, Problem problem) {
         Message message = exchange.getMessage();
         message.getHeaders().clear();
+        Span span = exchange.getProperty(Composition.SPAN_PROPERTY, Span.class);
+        Long arrival = exchange.getProperty(Composition.ARRIVAL_PROPERTY, Long.class);
+        if (span != null) {
+            message.setHeader(Tracing.TRACE_ID_HEADER, span.getSpanContext().getTraceId());
+        }
+        outcomes.record(exchange.getFromRouteId(), arrival != null ? arrival : System.nanoTime(), problem.status(),
+                problem.slug(), false, exchange.getProperty(Composition.PROPERTY, Composition.class), span, null);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         message.setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
         if (problem.status() == 503) {

@@ -6,6 +6,12 @@ package io.oasis.observe;
  */
 public final class OasisMetrics {
 
+    /** Timer per endpoint request, arrival to answer (histogram, p50/p95/p99, SLO buckets): tags endpoint, status. */
+    public static final String ENDPOINT_REQUESTS = "oasis.endpoint.requests";
+    /** Counter of error answers: tags endpoint, status (4xx, 5xx), type (the problem type). */
+    public static final String ENDPOINT_ERRORS = "oasis.endpoint.errors";
+    /** Counter of 200 answers with at least one part not fresh: tag endpoint. */
+    public static final String ENDPOINT_DEGRADED = "oasis.endpoint.degraded";
     /** Timer per upstream call (all attempts of one part): tags upstream, outcome. */
     public static final String UPSTREAM_CALLS = "oasis.upstream.calls";
     /** Counter of retries made: tag upstream. */
@@ -49,6 +55,7 @@ public final class OasisMetrics {
     public static final String TAG_ENDPOINT = "endpoint";
     public static final String TAG_PART = "part";
     public static final String TAG_STATUS = "status";
+    public static final String TAG_TYPE = "type";
     public static final String TAG_REASON = "reason";
     public static final String TAG_LIMIT = "limit";
     public static final String TAG_TO = "to";

@@ -91,6 +91,27 @@ public class ClientLimiter {
         }
     }
 
+    /**
+     * Who the client is, for logs: the address or principal as they are, a header key (often an API key) only as
+     * the start of its SHA-256, so that no credential reaches a log.
+     */
+    public String logKey(HttpServletRequest request) {
+        if (request == null) {
+            return null;
+        }
+        String key = client(request);
+        if (!key.startsWith("h:")) {
+            return key;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "h:" + java.util.HexFormat.of().formatHex(digest, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
     /** Who the client is, by the configured key; falls back to the address. */
     String client(HttpServletRequest request) {
         if (header != null) {

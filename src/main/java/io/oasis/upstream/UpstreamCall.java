@@ -19,6 +19,8 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.oasis.cache.CachedValue;
 import io.oasis.cache.Flight;
 import io.oasis.cache.TagTemplate;
@@ -27,6 +29,7 @@ import io.oasis.compose.Composition;
 import io.oasis.compose.Failure;
 import io.oasis.compose.PartResult;
 import io.oasis.compose.PartStatus;
+import io.oasis.observe.Tracing;
 import io.oasis.resilience.FaultInjection;
 import io.oasis.resilience.RetryPolicy;
 import io.oasis.resilience.UpstreamProtection;
@@ -68,9 +71,11 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
     private final TagTemplate tags;
     private final ObjectMapper json;
     private final CallScheduler scheduler;
+    private final Tracing tracing;
 
     UpstreamCall(String routeId, String part, int order, Upstream upstream, UrlTemplate url, boolean required,
-                 boolean stale, JsonNode fallback, TagTemplate tags, ObjectMapper json, CallScheduler scheduler) {
+                 boolean stale, JsonNode fallback, TagTemplate tags, ObjectMapper json, CallScheduler scheduler,
+                 Tracing tracing) {
         this.routeId = routeId;
         this.part = part;
         this.order = order;
@@ -85,6 +90,7 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
         this.tags = tags;
         this.json = json;
         this.scheduler = scheduler;
+        this.tracing = tracing;
     }
 
     public String routeId() {
@@ -168,14 +174,18 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
         private final AtomicBoolean completed = new AtomicBoolean();
         /** true while {@link #process} runs: completing then is synchronous for Camel */
         private volatile boolean inProcess = true;
+        private final Span span;
         private String key;
         private CachedValue staleCandidate;
         private int attempts;
+        /** hit, stale, miss, coalesced; null while the cache is not consulted */
+        private String cacheOutcome;
 
         Part(Exchange exchange, Composition composition, AsyncCallback callback) {
             this.exchange = exchange;
             this.composition = composition;
             this.callback = callback;
+            this.span = tracing.call(composition.span(), upstream.name(), part);
         }
 
         boolean start(String target) {
@@ -191,10 +201,12 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             switch (cache.judge(local, now)) {
                 case FRESH -> {
                     cache.count(UpstreamCache.Result.HIT);
+                    cacheOutcome = "hit";
                     return fromCache(local, now);
                 }
                 case REVALIDATE -> {
                     cache.count(UpstreamCache.Result.HIT);
+                    cacheOutcome = "hit";
                     revalidate(target);
                     return fromCache(local, now);
                 }
@@ -212,10 +224,12 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             switch (cache.judge(remote, now)) {
                 case FRESH -> {
                     cache.count(UpstreamCache.Result.HIT);
+                    cacheOutcome = "hit";
                     fromCache(remote, now);
                 }
                 case REVALIDATE -> {
                     cache.count(UpstreamCache.Result.HIT);
+                    cacheOutcome = "hit";
                     revalidate(target);
                     fromCache(remote, now);
                 }
@@ -236,6 +250,7 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
                 Flight mine = cache.startFlight(key);
                 if (mine != null) {
                     cache.count(UpstreamCache.Result.MISS);
+                    cacheOutcome = "miss";
                     fetch(target, null, composition.deadlineNanos(), result -> {
                         store(result);
                         cache.land(key, mine, result);
@@ -246,6 +261,7 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
                 flight = cache.flight(key);
             }
             cache.count(UpstreamCache.Result.COALESCED);
+            cacheOutcome = "coalesced";
             if (flight == null || !flight.join(this::fetched)) {
                 // the call landed in between: take its result, or start afresh if it is already gone
                 Flight.Result landed = flight == null ? null : flight.result();
@@ -298,6 +314,7 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             long now = cache == null ? 0 : cache.nowMillis();
             if (stale && staleCandidate != null && cache.judge(staleCandidate, now) != UpstreamCache.Freshness.NONE) {
                 cache.count(UpstreamCache.Result.STALE);
+                cacheOutcome = "stale";
                 finish(PartStatus.STALE, staleCandidate.value(), result.failure(), result.reason(),
                         staleCandidate.ageMillis(now));
                 return;
@@ -326,8 +343,20 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             // may run on the client's I/O thread: anything thrown here would kill it and, with it, the upstream
             try {
                 PartResult result = new PartResult(part, order, status, value, nanos, required, attempts, failure,
-                        reason, ageMillis);
+                        reason, ageMillis, upstream.name(), cacheOutcome, start - composition.startNanos());
                 composition.record(result);
+                if (span.isRecording()) {
+                    span.setAttribute("oasis.part.status", status.label());
+                    span.setAttribute("oasis.attempts", attempts);
+                    span.setAttribute("oasis.breaker.state", protection.breaker().getState().name());
+                    if (cacheOutcome != null) {
+                        span.setAttribute("oasis.cache", cacheOutcome);
+                    }
+                    if (failure != null) {
+                        span.setStatus(StatusCode.ERROR, reason);
+                    }
+                }
+                span.end();
                 exchange.getMessage().setBody(value);
                 if (status != PartStatus.CACHED && failure != Failure.DEPENDENCY) {
                     upstream.metrics().record(failure, nanos);
@@ -350,7 +379,7 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
         private void fetch(String target, FaultInjection.Fault fault, long deadlineNanos,
                            Consumer<Flight.Result> then) {
             protection.retryBudget().recordCall();
-            new Fetch(target, composition::header, fault, deadlineNanos, then).attempt();
+            new Fetch(target, composition::header, Tracing.traceparent(span), fault, deadlineNanos, then).attempt();
         }
     }
 
@@ -362,6 +391,7 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
 
         private final String target;
         private final Function<String, String> headers;
+        private final String traceparent;
         private final long deadlineNanos;
         private final Consumer<Flight.Result> then;
         private final long start = System.nanoTime();
@@ -369,10 +399,11 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
         private FaultInjection.Fault fault;
         private int attempts;
 
-        Fetch(String target, Function<String, String> headers, FaultInjection.Fault fault, long deadlineNanos,
-              Consumer<Flight.Result> then) {
+        Fetch(String target, Function<String, String> headers, String traceparent, FaultInjection.Fault fault,
+              long deadlineNanos, Consumer<Flight.Result> then) {
             this.target = target;
             this.headers = headers;
+            this.traceparent = traceparent;
             this.fault = fault;
             this.deadlineNanos = deadlineNanos;
             this.then = then;
@@ -416,6 +447,7 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             // a reused connection when its future is cancelled (the lease's cancellable replaces the exchange's)
             request.setConfig(upstream.requestConfig(timeout));
             request.setHeader("Accept", "application/json");
+            request.setHeader("traceparent", traceparent);
             for (String header : upstream.forwardHeaders()) {
                 String value = headers.apply(header);
                 if (value != null) {

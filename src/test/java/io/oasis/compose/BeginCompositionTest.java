@@ -10,12 +10,14 @@ import io.oasis.endpoint.EndpointProperties;
 import io.oasis.endpoint.LoadShedding;
 import io.oasis.endpoint.ProblemException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.oasis.observe.Tracing;
 import io.oasis.resilience.ClientLimitProperties;
 import io.oasis.resilience.ClientLimiter;
 import io.oasis.resilience.FaultInjection;
 import io.oasis.support.Fixtures;
 import io.oasis.upstream.UpstreamSettings;
 import io.oasis.upstream.Upstreams;
+import io.opentelemetry.api.OpenTelemetry;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -44,7 +46,7 @@ class BeginCompositionTest {
             shedding, new ClientLimiter(new ClientLimitProperties("address", List.of(), 0, Duration.ofSeconds(1), 10),
                     new SimpleMeterRegistry()),
             new FaultInjection(new FaultInjection.Settings(false, null)), Fixtures.answers(ENDPOINTS, UPSTREAMS),
-            UPSTREAMS);
+            new Tracing(OpenTelemetry.noop()), Fixtures.outcomes(), UPSTREAMS);
 
     @AfterAll
     static void closeClients() {

@@ -11,6 +11,9 @@ import io.oasis.cache.CacheProperties;
 import io.oasis.cache.SharedCache;
 import io.oasis.cache.SystemCacheClock;
 import io.oasis.endpoint.EndpointProperties;
+import io.oasis.observe.EndpointMetrics;
+import io.oasis.observe.RequestLogProperties;
+import io.oasis.observe.RequestOutcome;
 import io.oasis.upstream.UpstreamProperties;
 import io.oasis.upstream.Upstreams;
 
@@ -40,6 +43,12 @@ public final class Fixtures {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         return new AnswerCache(endpoints, new SystemCacheClock(), registry, new CacheInvalidation(upstreams,
                 new SharedCache(NO_REDIS, registry), new ObjectMapper(), registry));
+    }
+
+    /** The end of request: metrics in a throw-away registry, the request log on. */
+    public static RequestOutcome outcomes() {
+        return new RequestOutcome(new EndpointMetrics(new SimpleMeterRegistry()), new ObjectMapper(),
+                new RequestLogProperties(true, List.of(), java.time.Duration.ofMillis(150), 20));
     }
 
     public static UpstreamProperties properties(Map<String, io.oasis.upstream.UpstreamSettings> upstreams) {
