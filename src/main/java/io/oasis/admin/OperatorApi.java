@@ -1,0 +1,34 @@
+package io.oasis.admin;
+
+import java.util.Map;
+
+import io.oasis.observe.ErrorTracker;
+import io.oasis.observe.Overview;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** What the dashboard page reads, for operators (behind {@link OperatorSecurity}). */
+@RestController
+public class OperatorApi {
+
+    private final ErrorTracker errors;
+    private final Overview overview;
+
+    public OperatorApi(ErrorTracker errors, Overview overview) {
+        this.errors = errors;
+        this.overview = overview;
+    }
+
+    /** Errors grouped by type and place, most recent first. */
+    @GetMapping(path = "/admin/errors", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> errors() {
+        return errors.summary();
+    }
+
+    /** Endpoints, upstreams, slow requests and errors, as the dashboard page shows them. */
+    @GetMapping(path = "/admin/overview", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> overview() {
+        return overview.now();
+    }
+}

@@ -1,0 +1,69 @@
+package io.oasis.admin;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Operator surfaces behind credentials: the dashboard page and error list (/admin), Actuator beyond its public
+ * endpoints, Hawtio and Jolokia; HTTP Basic for scripts, a login form for browsers. The endpoints frontends call
+ * are not in this chain at all (no filter runs for them); the cache admin API and the webhook check their own
+ * token and signature.
+ */
+@Configuration(proxyBeanMethods = false)
+public class OperatorSecurity {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorSecurity.class);
+
+    @Bean
+    SecurityFilterChain operators(HttpSecurity http, OperatorProperties properties) throws Exception {
+        String[] open = properties.publicEndpoints().stream().map(e -> "/actuator/" + e + "/**").flatMap(p ->
+                java.util.stream.Stream.of(p, p.substring(0, p.length() - 3))).toArray(String[]::new);
+        // /default-ui.css: the login page's style sheet, served by Spring Security's own filter inside this chain
+        http.securityMatcher("/admin/**", "/actuator/**", "/login", "/logout", "/default-ui.css")
+                .authorizeHttpRequests(authorize -> authorize
+                        .requestMatchers("/admin/cache/invalidate").permitAll()
+                        .requestMatchers(open).permitAll()
+                        .anyRequest().hasRole("OPERATOR"))
+                .httpBasic(Customizer.withDefaults())
+                .formLogin(form -> form.defaultSuccessUrl("/admin/dashboard", false))
+                // the cache admin API authenticates itself with a bearer token: no browser session, no CSRF
+                .csrf(csrf -> csrf.ignoringRequestMatchers("/admin/cache/invalidate"));
+        return http.build();
+    }
+
+    @Bean
+    UserDetailsService operatorUsers(OperatorProperties properties, Environment environment) {
+        PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        String password = properties.password();
+        if (password == null || password.isBlank()) {
+            if (!environment.acceptsProfiles(Profiles.of("demo"))) {
+                LOG.warn("No operator password (OASIS_OPERATOR_PASSWORD): the dashboard page, Hawtio, Jolokia and "
+                        + "Actuator beyond {} are closed", properties.publicEndpoints());
+                return new InMemoryUserDetailsManager(List.of());
+            }
+            byte[] random = new byte[18];
+            new SecureRandom().nextBytes(random);
+            password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            LOG.warn("Demo profile: operator '{}' has the generated password {} (set OASIS_OPERATOR_PASSWORD to "
+                    + "choose one)", properties.username(), password);
+        }
+        return new InMemoryUserDetailsManager(User.withUsername(properties.username())
+                .password(encoder.encode(password)).roles("OPERATOR").build());
+    }
+}
