@@ -3,6 +3,7 @@ package io.oasis.admin;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,9 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Operator surfaces behind credentials: the dashboard page and error list (/admin), Actuator beyond its public
@@ -32,18 +36,24 @@ public class OperatorSecurity {
 
     @Bean
     SecurityFilterChain operators(HttpSecurity http, OperatorProperties properties) throws Exception {
-        String[] open = properties.publicEndpoints().stream().map(e -> "/actuator/" + e + "/**").flatMap(p ->
-                java.util.stream.Stream.of(p, p.substring(0, p.length() - 3))).toArray(String[]::new);
+        // path patterns on the whole path: Jolokia is its own servlet, which servlet-path matchers would miss
+        PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
+        RequestMatcher[] open = properties.publicEndpoints().stream()
+                .flatMap(e -> Stream.of(path.matcher("/actuator/" + e), path.matcher("/actuator/" + e + "/**")))
+                .toArray(RequestMatcher[]::new);
         // /default-ui.css: the login page's style sheet, served by Spring Security's own filter inside this chain
-        http.securityMatcher("/admin/**", "/actuator/**", "/login", "/logout", "/default-ui.css")
+        http.securityMatcher(new OrRequestMatcher(Stream.of("/admin/**", "/actuator/**", "/login", "/logout",
+                        "/default-ui.css").map(path::matcher).toArray(RequestMatcher[]::new)))
                 .authorizeHttpRequests(authorize -> authorize
-                        .requestMatchers("/admin/cache/invalidate").permitAll()
+                        .requestMatchers(path.matcher("/admin/cache/invalidate")).permitAll()
                         .requestMatchers(open).permitAll()
                         .anyRequest().hasRole("OPERATOR"))
                 .httpBasic(Customizer.withDefaults())
                 .formLogin(form -> form.defaultSuccessUrl("/admin/dashboard", false))
-                // the cache admin API authenticates itself with a bearer token: no browser session, no CSRF
-                .csrf(csrf -> csrf.ignoringRequestMatchers("/admin/cache/invalidate"));
+                // the cache admin API authenticates itself with a bearer token; Jolokia is posted to by Hawtio and
+                // scripts: the session cookie is SameSite=Strict, so no other site can ride on it
+                .csrf(csrf -> csrf.ignoringRequestMatchers(path.matcher("/admin/cache/invalidate"),
+                        path.matcher("/actuator/jolokia/**")));
         return http.build();
     }
 
