@@ -52,7 +52,9 @@ import static org.awaitility.Awaitility.await;
     "oasis.cache.admin-token=admin-token-0123456789",
     "oasis.cache.webhook.secret=webhook-secret-0123456789",
     // Spring Boot switches JMX off in tests unless asked
-    "spring.jmx.enabled=true"})
+    "spring.jmx.enabled=true",
+    // the test JVM holds contexts cached from other test classes; one Oasis per JVM in production
+    "spring.jmx.registration-policy=replace_existing"})
 @Import(ManualClockConfiguration.class)
 class CacheIT extends OasisIT {
 

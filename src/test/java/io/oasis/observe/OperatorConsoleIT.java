@@ -13,7 +13,9 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Hawtio and Jolokia for operators: behind credentials, with Camel's routes and Oasis' own operations. */
-@TestPropertySource(properties = {"oasis.operator.password=operator-password-0123456789", "spring.jmx.enabled=true"})
+@TestPropertySource(properties = {"oasis.operator.password=operator-password-0123456789", "spring.jmx.enabled=true",
+    // the test JVM holds contexts cached from other test classes; one Oasis per JVM in production
+    "spring.jmx.registration-policy=replace_existing"})
 class OperatorConsoleIT extends OasisIT {
 
     private static final String OPERATOR = "Basic " + Base64.getEncoder()
