@@ -92,6 +92,40 @@ public class ClientLimiter {
     }
 
     /**
+     * Forgets a client's count, so that it starts again with a full bucket: the operator's remedy for a client
+     * limited by mistake. The key is an address, a principal or a header value, as the configured key reads them.
+     *
+     * @return whether the client was being counted
+     */
+    public boolean forget(String client) {
+        boolean known = false;
+        for (String prefix : new String[] {"a:", "p:", "h:"}) {
+            known |= buckets.asMap().remove(prefix + client.trim()) != null;
+        }
+        return known;
+    }
+
+    /** Forgets every client's count. */
+    public void forgetAll() {
+        buckets.invalidateAll();
+    }
+
+    /** Clients being counted now (each seen within two periods). */
+    public long clients() {
+        return buckets.estimatedSize();
+    }
+
+    /** Requests per period a client may make; 0 is no limit. */
+    public int requests() {
+        return requests;
+    }
+
+    /** The period, in seconds. */
+    public long perSeconds() {
+        return perSeconds;
+    }
+
+    /**
      * Who the client is, for logs: the address or principal as they are, a header key (often an API key) only as
      * the start of its SHA-256, so that no credential reaches a log.
      */

@@ -24,7 +24,8 @@ public final class UpstreamProtection {
 
     private final CircuitBreaker breaker;
     private final Bulkhead bulkhead;
-    private final Bucket rateLimit;
+    /** null: no limit. Replaced whole when an operator changes the limit (JMX), read once per call. */
+    private volatile RateLimit rateLimit;
     private final RetryPolicy retry;
     private final RetryBudget retryBudget;
 
@@ -58,11 +59,7 @@ public final class UpstreamProtection {
                 .maxWaitDuration(Duration.ZERO)
                 .writableStackTraceEnabled(false)
                 .build());
-        UpstreamSettings.RateLimit limit = settings.rateLimit();
-        this.rateLimit = limit.requests() <= 0 ? null : Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(limit.requests())
-                        .refillGreedy(limit.requests(), limit.per()).build())
-                .build();
+        setRateLimit(settings.rateLimit().requests(), settings.rateLimit().per());
         UpstreamSettings.Retry r = settings.retry();
         this.retry = new RetryPolicy(r.attempts(), r.baseDelay(), r.maxDelay());
         this.retryBudget = new RetryBudget(r.budgetRatio(), r.budgetMinPerSecond(),
@@ -79,7 +76,23 @@ public final class UpstreamProtection {
 
     /** Takes one call from the upstream's rate limit; true when there is no limit. */
     public boolean tryRate() {
-        return rateLimit == null || rateLimit.tryConsume(1);
+        RateLimit limit = rateLimit;
+        return limit == null || limit.bucket().tryConsume(1);
+    }
+
+    /** Replaces the upstream's rate limit, starting with a full bucket; {@code requests} 0 removes it. */
+    public void setRateLimit(long requests, Duration per) {
+        if (requests < 0 || per == null || per.isZero() || per.isNegative()) {
+            throw new IllegalArgumentException("a rate limit is 0 (none) or more requests per a positive duration, not "
+                    + requests + " per " + per);
+        }
+        this.rateLimit = requests == 0 ? null : new RateLimit(requests, per, Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(requests).refillGreedy(requests, per).build()).build());
+    }
+
+    /** The rate limit in force, null when there is none. */
+    public RateLimit rateLimit() {
+        return rateLimit;
     }
 
     public RetryPolicy retry() {
@@ -88,5 +101,9 @@ public final class UpstreamProtection {
 
     public RetryBudget retryBudget() {
         return retryBudget;
+    }
+
+    /** A rate limit in force: so many calls per period, and the bucket counting them. */
+    public record RateLimit(long requests, Duration per, Bucket bucket) {
     }
 }

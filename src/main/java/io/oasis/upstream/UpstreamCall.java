@@ -432,7 +432,7 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             CircuitBreaker breaker = protection.breaker();
             if (!breaker.tryAcquirePermission()) {
                 end(Failure.SHORT_CIRCUITED, "not called: circuit breaker "
-                        + breaker.getState().name().toLowerCase(Locale.ROOT), null);
+                        + breaker.getState().name().toLowerCase(Locale.ROOT).replace('_', ' '), null);
                 return;
             }
             if (!protection.bulkhead().tryAcquirePermission()) {

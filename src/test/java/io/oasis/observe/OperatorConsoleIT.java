@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import io.oasis.support.OasisIT;
+import io.oasis.support.UpstreamStubs;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
@@ -37,6 +40,68 @@ class OperatorConsoleIT extends OasisIT {
                 "Basic " + Base64.getEncoder().encodeToString("operator:guess".getBytes(StandardCharsets.UTF_8)))
                 .GET().build());
         assertThat(wrong.statusCode()).isEqualTo(401);
+    }
+
+    private JsonNode jolokia(String body) {
+        HttpResponse<String> response = asOperator(request("/actuator/jolokia").header("Content-Type",
+                "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(response.statusCode()).isEqualTo(200);
+        return json(response);
+    }
+
+    private static int callsTo(String upstream) {
+        return UpstreamStubs.SERVER.findAll(WireMock.getRequestedFor(WireMock.urlPathMatching("/" + upstream + "/.*")))
+                .size();
+    }
+
+    @Test
+    void upstreamMBean_openBreaker_stopsCallsUntilTheOperatorClosesIt() {
+        String orders = "\"mbean\":\"io.oasis:type=Upstream,name=orders\"";
+        assertThat(jolokia("{\"type\":\"exec\"," + orders + ",\"operation\":\"openBreaker\"}")
+                .path("status").asInt()).isEqualTo(200);
+        int before = callsTo("orders");
+
+        HttpResponse<String> whileOpen = get("/api/dashboard?userId=42");
+
+        assertThat(json(whileOpen).at("/_meta/parts/orders/reason").asText())
+                .isEqualTo("not called: circuit breaker forced open");
+        assertThat(callsTo("orders")).isEqualTo(before);
+        assertThat(jolokia("{\"type\":\"read\"," + orders + ",\"attribute\":\"BreakerState\"}")
+                .path("value").asText()).isEqualTo("FORCED_OPEN");
+
+        jolokia("{\"type\":\"exec\"," + orders + ",\"operation\":\"closeBreaker\"}");
+
+        assertThat(json(get("/api/dashboard?userId=42")).at("/_meta/parts/orders/status").asText()).isEqualTo("ok");
+        assertThat(callsTo("orders")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void upstreamMBean_setRateLimit_limitsCallsToTheUpstreamUntilLifted() {
+        String cart = "\"mbean\":\"io.oasis:type=Upstream,name=cart\"";
+        jolokia("{\"type\":\"exec\"," + cart + ",\"operation\":\"setRateLimit\",\"arguments\":[1,\"1h\"]}");
+        try {
+            assertThat(jolokia("{\"type\":\"read\"," + cart + ",\"attribute\":\"RateLimit\"}").path("value")
+                    .asText()).isEqualTo("1 per 1h");
+            assertThat(json(get("/api/dashboard?userId=42")).at("/_meta/parts/cart/status").asText()).isEqualTo("ok");
+
+            HttpResponse<String> over = get("/api/dashboard?userId=42");
+
+            assertThat(json(over).at("/_meta/parts/cart/reason").asText())
+                    .isEqualTo("not called: the upstream's rate limit is reached");
+        } finally {
+            jolokia("{\"type\":\"exec\"," + cart + ",\"operation\":\"setRateLimit\",\"arguments\":[0,\"1s\"]}");
+        }
+        assertThat(json(get("/api/dashboard?userId=42")).at("/_meta/parts/cart/status").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void upstreamMBean_setRateLimitWithABadPeriod_refusesWithTheReason() {
+        JsonNode refused = jolokia("{\"type\":\"exec\",\"mbean\":\"io.oasis:type=Upstream,name=cart\","
+                + "\"operation\":\"setRateLimit\",\"arguments\":[5,\"soon\"]}");
+
+        assertThat(refused.path("status").asInt()).isNotEqualTo(200);
+        assertThat(refused.path("error").asText()).contains("'soon' is not a duration");
+        assertThat(upstreams.all().get("cart").protection().rateLimit()).isNull();
     }
 
     @Test

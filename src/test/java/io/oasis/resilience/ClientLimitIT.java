@@ -1,6 +1,9 @@
 package io.oasis.resilience;
 
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
+
+import javax.management.ObjectName;
 
 import io.oasis.support.OasisIT;
 import org.junit.jupiter.api.Test;
@@ -13,7 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
     "oasis.client-limit.requests=3",
     "oasis.client-limit.per=1h",
     "oasis.client-limit.key=header:X-Api-Key",
-    "oasis.client-limit.trusted-proxies=127.0.0.1"})
+    "oasis.client-limit.trusted-proxies=127.0.0.1",
+    "spring.jmx.enabled=true",
+    // the test JVM holds contexts cached from other test classes; one Oasis per JVM in production
+    "spring.jmx.registration-policy=replace_existing"})
 class ClientLimitIT extends OasisIT {
 
     private HttpResponse<String> dashboardAs(String header, String value) {
@@ -48,5 +54,19 @@ class ClientLimitIT extends OasisIT {
         assertThat(dashboardAs("X-Forwarded-For", "198.51.100.2").statusCode()).isEqualTo(200);
         assertThat(get("/actuator/prometheus").body())
                 .containsPattern("oasis_requests_rate_limited_total\\{limit=\"client\"\\} [1-9]");
+    }
+
+    @Test
+    void clientLimitMBean_forgetClient_givesThatClientAFullAllowanceAgain() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            dashboardAs("X-Api-Key", "team-c");
+        }
+        assertThat(dashboardAs("X-Api-Key", "team-c").statusCode()).isEqualTo(429);
+
+        Object known = ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("io.oasis:type=ClientLimit"),
+                "forgetClient", new Object[] {"team-c"}, new String[] {String.class.getName()});
+
+        assertThat(known).isEqualTo(true);
+        assertThat(dashboardAs("X-Api-Key", "team-c").statusCode()).isEqualTo(200);
     }
 }
