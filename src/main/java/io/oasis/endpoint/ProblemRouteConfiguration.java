@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.oasis.compose.Composition;
 import io.oasis.observe.OasisMetrics;
+import io.oasis.observe.RequestContext;
 import io.oasis.observe.RequestOutcome;
 import io.oasis.observe.Tracing;
 import io.opentelemetry.api.trace.Span;
@@ -35,10 +36,12 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
     private final Counter throttled;
 
     private final RequestOutcome outcomes;
+    private final RequestContext context;
 
     public ProblemRouteConfiguration(ProblemWriter writer, LoadShedding shedding, EndpointContracts contracts,
-                                     MeterRegistry registry, RequestOutcome outcomes) {
+                                     MeterRegistry registry, RequestOutcome outcomes, RequestContext context) {
         this.outcomes = outcomes;
+        this.context = context;
         this.writer = writer;
         this.shedding = shedding;
         this.contracts = contracts;
@@ -86,7 +89,10 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
     private void unexpected(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String incident = UUID.randomUUID().toString();
-        LOG.error("incident {} in route {}", incident, exchange.getFromRouteId(), cause);
+        try (RequestContext.Scope ignored = context.enter(exchange.getProperty(Composition.PROPERTY,
+                Composition.class))) {
+            LOG.error("incident {} in route {}", incident, exchange.getFromRouteId(), cause);
+        }
         write(exchange, new Problem(500, "internal", "Internal error",
                 "Oasis failed to answer; quote the incident id when reporting it", Map.of("incident", incident)));
     }

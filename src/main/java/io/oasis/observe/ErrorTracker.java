@@ -22,9 +22,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Every error logged with an exception, grouped by type and place (the exception's class and the first frame in
- * Oasis' code, else its top frame): count, first and last seen, the last stack trace and message. It listens to the
- * log (an appender on the root logger), so no failure site has to remember it. Messages never hold headers or
- * bodies; the number of groups is bounded, the least recently seen go first.
+ * Oasis' code, else its top frame): count, first and last seen, the last stack trace and message, and the request
+ * it happened in (what {@link RequestContext} put in the MDC). It listens to the log (an appender on the root
+ * logger), so no failure site has to remember it. Messages never hold headers or bodies; the number of groups is
+ * bounded, the least recently seen go first.
  */
 @Component
 public class ErrorTracker extends AppenderBase<ILoggingEvent> implements InitializingBean, DisposableBean {
@@ -34,7 +35,7 @@ public class ErrorTracker extends AppenderBase<ILoggingEvent> implements Initial
 
     /** One kind of error. */
     public record Group(String type, String place, long count, Instant firstSeen, Instant lastSeen, String logger,
-                        String lastMessage, String lastStackTrace) {
+                        String lastMessage, String lastStackTrace, Map<String, String> lastRequest) {
     }
 
     private final Map<String, Group> groups = new ConcurrentHashMap<>();
@@ -68,7 +69,7 @@ public class ErrorTracker extends AppenderBase<ILoggingEvent> implements Initial
         String shown = trace.length() > MAX_TRACE ? trace.substring(0, MAX_TRACE) + "\n\t..." : trace;
         groups.compute(type + "@" + place, (key, group) -> new Group(type, place,
                 group == null ? 1 : group.count() + 1, group == null ? now : group.firstSeen(), now,
-                event.getLoggerName(), event.getFormattedMessage(), shown));
+                event.getLoggerName(), event.getFormattedMessage(), shown, request(event)));
         if (groups.size() > MAX_GROUPS) {
             groups.values().stream().min(Comparator.comparing(Group::lastSeen))
                     .ifPresent(oldest -> groups.remove(oldest.type() + "@" + oldest.place()));
@@ -86,6 +87,19 @@ public class ErrorTracker extends AppenderBase<ILoggingEvent> implements Initial
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("groups", groups());
         return summary;
+    }
+
+    /** The request the error happened in, as RequestContext put it in the MDC; empty outside a request. */
+    private static Map<String, String> request(ILoggingEvent event) {
+        Map<String, String> mdc = event.getMDCPropertyMap();
+        Map<String, String> request = new LinkedHashMap<>();
+        for (String key : RequestContext.KEYS) {
+            String value = mdc.get(key);
+            if (value != null) {
+                request.put(key, value);
+            }
+        }
+        return request;
     }
 
     private static String place(IThrowableProxy error) {

@@ -4,10 +4,8 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -37,16 +35,17 @@ public class RequestOutcome {
     private final EndpointMetrics metrics;
     private final ObjectMapper json;
     private final boolean enabled;
-    private final Set<String> sensitive;
+    private final RequestContext context;
     private final long slowNanos;
     private final int slowKept;
     private final Deque<ObjectNode> slow = new ArrayDeque<>();
 
-    public RequestOutcome(EndpointMetrics metrics, ObjectMapper json, RequestLogProperties properties) {
+    public RequestOutcome(EndpointMetrics metrics, ObjectMapper json, RequestLogProperties properties,
+                          RequestContext context) {
         this.metrics = metrics;
         this.json = json;
         this.enabled = properties.enabled();
-        this.sensitive = new HashSet<>(properties.sensitiveParameters());
+        this.context = context;
         this.slowNanos = properties.slowThreshold().toNanos();
         this.slowKept = properties.slowKept();
     }
@@ -116,7 +115,7 @@ public class RequestOutcome {
         }
         ObjectNode parameters = line.putObject("parameters");
         for (Map.Entry<String, String> p : composition.parameters().entrySet()) {
-            parameters.put(p.getKey(), sensitive.contains(p.getKey()) ? "***" : p.getValue());
+            parameters.put(p.getKey(), context.shown(p.getKey(), p.getValue()));
         }
         ArrayNode calls = line.putArray("calls");
         for (PartResult part : composition.parts()) {

@@ -29,6 +29,7 @@ import io.oasis.compose.Composition;
 import io.oasis.compose.Failure;
 import io.oasis.compose.PartResult;
 import io.oasis.compose.PartStatus;
+import io.oasis.observe.RequestContext;
 import io.oasis.observe.Tracing;
 import io.oasis.resilience.FaultInjection;
 import io.oasis.resilience.RetryPolicy;
@@ -72,10 +73,11 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
     private final ObjectMapper json;
     private final CallScheduler scheduler;
     private final Tracing tracing;
+    private final RequestContext context;
 
     UpstreamCall(String routeId, String part, int order, Upstream upstream, UrlTemplate url, boolean required,
                  boolean stale, JsonNode fallback, TagTemplate tags, ObjectMapper json, CallScheduler scheduler,
-                 Tracing tracing) {
+                 Tracing tracing, RequestContext context) {
         this.routeId = routeId;
         this.part = part;
         this.order = order;
@@ -91,6 +93,7 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
         this.json = json;
         this.scheduler = scheduler;
         this.tracing = tracing;
+        this.context = context;
     }
 
     public String routeId() {
@@ -142,7 +145,9 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             }
             return call.start(target);
         } catch (RuntimeException e) {
-            LOG.error("{}: unexpected failure preparing the call", routeId, e);
+            try (RequestContext.Scope ignored = context.enter(composition)) {
+                LOG.error("{}: unexpected failure preparing the call", routeId, e);
+            }
             return call.complete(Failure.INTERNAL, "internal error preparing the call", null);
         }
     }
@@ -365,13 +370,17 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
                     LOG.debug("{}: {} ({})", routeId, reason, status.label());
                 }
             } catch (Throwable e) {
-                LOG.error("{}: unexpected failure recording the call", routeId, e);
+                try (RequestContext.Scope ignored = context.enter(composition)) {
+                    LOG.error("{}: unexpected failure recording the call", routeId, e);
+                }
                 exchange.setException(e instanceof Exception ex ? ex : new IllegalStateException(e));
             }
             try {
                 callback.done(sync);
             } catch (Throwable e) {
-                LOG.error("{}: unexpected failure continuing the route after the call", routeId, e);
+                try (RequestContext.Scope ignored = context.enter(composition)) {
+                    LOG.error("{}: unexpected failure continuing the route after the call", routeId, e);
+                }
             }
             return sync;
         }

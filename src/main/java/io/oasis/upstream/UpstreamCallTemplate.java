@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oasis.cache.TagTemplate;
 import io.oasis.config.ConfigurationException;
+import io.oasis.observe.RequestContext;
 import io.oasis.observe.Tracing;
 import org.apache.camel.RouteTemplateContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -30,11 +31,14 @@ public class UpstreamCallTemplate extends RouteBuilder {
     private final ObjectMapper json;
     private final CallScheduler scheduler;
     private final Tracing tracing;
+    private final RequestContext context;
     private final AtomicInteger order = new AtomicInteger();
     private final List<UpstreamCall> calls = new CopyOnWriteArrayList<>();
 
-    public UpstreamCallTemplate(Upstreams upstreams, ObjectMapper json, CallScheduler scheduler, Tracing tracing) {
+    public UpstreamCallTemplate(Upstreams upstreams, ObjectMapper json, CallScheduler scheduler, Tracing tracing,
+                                RequestContext context) {
         this.tracing = tracing;
+        this.context = context;
         this.upstreams = upstreams;
         this.json = json;
         this.scheduler = scheduler;
@@ -130,7 +134,7 @@ public class UpstreamCallTemplate extends RouteBuilder {
                     String.class), e.getMessage(), "Separate tags with commas: product:{productId}, user:{userId}");
         }
         UpstreamCall call = new UpstreamCall(route, part, order.getAndIncrement(), upstream, url, required, stale,
-                fallback, tags, json, scheduler, tracing);
+                fallback, tags, json, scheduler, tracing, context);
         calls.add(call);
         return call;
     }

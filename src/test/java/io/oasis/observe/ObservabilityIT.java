@@ -40,7 +40,8 @@ import static org.awaitility.Awaitility.await;
 @Import(ObservabilityIT.Spans.class)
 @TestPropertySource(properties = {
     "oasis.request-log.sensitive-parameters=userId",
-    "oasis.client-limit.key=header:X-Api-Key"})
+    "oasis.client-limit.key=header:X-Api-Key",
+    "oasis.operator.password=operator-password-0123456789"})
 class ObservabilityIT extends OasisIT {
 
     private static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
@@ -157,6 +158,30 @@ class ObservabilityIT extends OasisIT {
         assertThat(logged.path("calls").get(0).has("startMs")).isTrue();
         assertThat(output.getOut()).doesNotContain("top-secret-token").doesNotContain("secret-cookie")
                 .doesNotContain("api-key-of-team-a");
+    }
+
+    @Test
+    void errorTracking_failureInARequest_isGroupedWithItsSanitizedRequest(CapturedOutput output) {
+        HttpResponse<String> failed = send(request("/test/boom?userId=42").header("X-Api-Key", "key-secret-77")
+                .GET().build());
+        String traceId = failed.headers().firstValue("Oasis-Trace-Id").orElseThrow();
+
+        HttpResponse<String> errors = send(request("/admin/errors").header("Authorization", "Basic "
+                + java.util.Base64.getEncoder().encodeToString("operator:operator-password-0123456789".getBytes()))
+                .GET().build());
+
+        assertThat(errors.statusCode()).isEqualTo(200);
+        JsonNode group = java.util.stream.StreamSupport.stream(json(errors).path("groups").spliterator(), false)
+                .filter(g -> g.at("/lastRequest/traceId").asText().equals(traceId)).findFirst().orElseThrow();
+        assertThat(group.path("type").asText()).isEqualTo("java.lang.IllegalStateException");
+        assertThat(group.path("count").asLong()).isPositive();
+        assertThat(group.path("lastMessage").asText()).startsWith("incident " + json(failed).path("incident").asText());
+        assertThat(group.at("/lastRequest/endpoint").asText()).isEqualTo("boom");
+        assertThat(group.at("/lastRequest/parameters").asText()).isEqualTo("userId=***");
+        assertThat(group.at("/lastRequest/client").asText()).startsWith("h:");
+        assertThat(errors.body()).doesNotContain("key-secret-77").doesNotContain("userId=42");
+        // the console line of the error carries the trace id, so the log leads to the trace
+        await().untilAsserted(() -> assertThat(output.getOut()).containsPattern("\\[" + traceId + "\\].*incident"));
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.oasis.cache.SharedCache;
 import io.oasis.cache.SystemCacheClock;
 import io.oasis.endpoint.EndpointProperties;
 import io.oasis.observe.EndpointMetrics;
+import io.oasis.observe.RequestContext;
 import io.oasis.observe.RequestLogProperties;
 import io.oasis.observe.RequestOutcome;
 import io.oasis.upstream.UpstreamProperties;
@@ -47,8 +48,9 @@ public final class Fixtures {
 
     /** The end of request: metrics in a throw-away registry, the request log on. */
     public static RequestOutcome outcomes() {
-        return new RequestOutcome(new EndpointMetrics(new SimpleMeterRegistry()), new ObjectMapper(),
-                new RequestLogProperties(true, List.of(), java.time.Duration.ofMillis(150), 20));
+        RequestLogProperties log = new RequestLogProperties(true, List.of(), java.time.Duration.ofMillis(150), 20);
+        return new RequestOutcome(new EndpointMetrics(new SimpleMeterRegistry()), new ObjectMapper(), log,
+                new RequestContext(log));
     }
 
     public static UpstreamProperties properties(Map<String, io.oasis.upstream.UpstreamSettings> upstreams) {
