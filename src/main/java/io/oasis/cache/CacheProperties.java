@@ -30,11 +30,13 @@ public record CacheProperties(
      * @param enabled        off: each instance caches alone
      * @param uri            e.g. redis://127.0.0.1:6379/0
      * @param commandTimeout a Redis read slower than this counts as a miss
+     * @param connectTimeout opening a connection and its handshake (a cold JVM needs more than a command)
      * @param retryAfter     after a failure, Redis is left alone this long before it is tried again
      * @param keyPrefix      every key, tag set, lock and channel Oasis writes starts with it
      */
     public record Redis(@DefaultValue("false") boolean enabled, @DefaultValue("redis://127.0.0.1:6379") String uri,
-                        @DefaultValue("50ms") Duration commandTimeout, @DefaultValue("1s") Duration retryAfter,
+                        @DefaultValue("50ms") Duration commandTimeout, @DefaultValue("1s") Duration connectTimeout,
+                        @DefaultValue("1s") Duration retryAfter,
                         @DefaultValue("oasis:") String keyPrefix) {
     }
 

@@ -16,6 +16,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -81,10 +82,12 @@ public class SharedCache implements HealthIndicator, DisposableBean {
             throw new ConfigurationException("oasis.cache.redis.uri", redis.uri(), "not a Redis URI",
                     "Write it as redis://host:port[/db], or rediss:// for TLS.");
         }
-        uri.setTimeout(redis.commandTimeout());
+        // the URI's timeout bounds the connection handshake; commands have their own (TimeoutOptions below)
+        uri.setTimeout(redis.connectTimeout());
         this.client = RedisClient.create();
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
+                .socketOptions(SocketOptions.builder().connectTimeout(redis.connectTimeout()).build())
                 // while disconnected, fail at once instead of queueing: a queued read would only be a late miss
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(redis.commandTimeout()))
@@ -222,6 +225,7 @@ public class SharedCache implements HealthIndicator, DisposableBean {
         if (up.get()) {
             return Health.up().withDetail("redis", uri.getHost() + ":" + uri.getPort()).build();
         }
+        probe();
         return Health.status("DEGRADED").withDetail("redis", "unreachable: serving from the local tier")
                 .withDetail("lastError", lastError.get()).build();
     }
@@ -237,6 +241,14 @@ public class SharedCache implements HealthIndicator, DisposableBean {
         }
         if (client != null) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
+    }
+
+    /** While down, a health check asks Redis (PING) so that its return shows without waiting for traffic. */
+    private void probe() {
+        RedisAsyncCommands<byte[], byte[]> redis = commands();
+        if (redis != null) {
+            watch("PING", redis.ping());
         }
     }
 

@@ -107,6 +107,20 @@ class SharedCacheIT extends OasisIT {
     }
 
     @Test
+    void health_redisBackWithoutAnyTraffic_saysUpAgain() {
+        REDIS.stop();
+        get("/api/dashboard?userId=300");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> health().contains("\"sharedCache\":{\"status\":\"DEGRADED\""));
+
+        REDIS.start();
+
+        // no request in between: the health check itself asks Redis
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> health().contains("\"sharedCache\":{\"status\":\"UP\""));
+    }
+
+    @Test
     void invalidationByTag_clearsRedisToo() {
         get("/api/dashboard?userId=42");
         await().atMost(Duration.ofSeconds(2)).until(() -> redisGet("oasis:c:profile:/profile/users/42") != null);

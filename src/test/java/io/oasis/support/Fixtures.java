@@ -23,7 +23,7 @@ public final class Fixtures {
 
     public static final CacheProperties NO_REDIS = new CacheProperties(List.of("Authorization", "Cookie"),
             new CacheProperties.Redis(false, "redis://127.0.0.1:1", java.time.Duration.ofMillis(50),
-                    java.time.Duration.ofSeconds(1), "oasis:"),
+                    java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), "oasis:"),
             new CacheProperties.Webhook(null, java.time.Duration.ofMinutes(5)), null, List.of());
 
     private Fixtures() {
