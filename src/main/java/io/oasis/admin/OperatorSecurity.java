@@ -7,6 +7,8 @@ import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -26,13 +28,34 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 /**
  * Operator surfaces behind credentials: the dashboard page and error list (/admin), Actuator beyond its public
  * endpoints, Hawtio and Jolokia; HTTP Basic for scripts, a login form for browsers. The endpoints frontends call
- * are not in this chain at all (no filter runs for them); the cache admin API and the webhook check their own
- * token and signature.
+ * are not in this chain at all: Spring Security's filter is mapped to the operator paths only, so no security
+ * filter (firewall, handler-mapping introspection) runs on the request path; the cache admin API and the webhook
+ * check their own token and signature.
  */
 @Configuration(proxyBeanMethods = false)
 public class OperatorSecurity {
 
     private static final Logger LOG = LoggerFactory.getLogger(OperatorSecurity.class);
+
+    /** The servlet paths of every operator surface (servlet URL patterns, matched before any Spring code runs). */
+    static final List<String> OPERATOR_PATHS = List.of("/admin/*", "/actuator/*", "/login", "/logout",
+            "/default-ui.css");
+
+    /** Maps Boot's registration of the security filter to the operator paths instead of every request. */
+    @Bean
+    static BeanPostProcessor securityFilterOnOperatorPathsOnly() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessBeforeInitialization(Object bean, String beanName) {
+                // Boot's SecurityFilterAutoConfiguration names it so
+                if (bean instanceof DelegatingFilterProxyRegistrationBean registration
+                        && "securityFilterChainRegistration".equals(beanName)) {
+                    registration.setUrlPatterns(OPERATOR_PATHS);
+                }
+                return bean;
+            }
+        };
+    }
 
     @Bean
     SecurityFilterChain operators(HttpSecurity http, OperatorProperties properties) throws Exception {

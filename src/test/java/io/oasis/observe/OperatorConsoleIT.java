@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.oasis.support.OasisIT;
 import io.oasis.support.UpstreamStubs;
+import jakarta.servlet.ServletContext;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
     // the test JVM holds contexts cached from other test classes; one Oasis per JVM in production
     "spring.jmx.registration-policy=replace_existing"})
 class OperatorConsoleIT extends OasisIT {
+
+    @Autowired
+    ServletContext servletContext;
 
     private static final String OPERATOR = "Basic " + Base64.getEncoder()
             .encodeToString("operator:operator-password-0123456789".getBytes(StandardCharsets.UTF_8));
@@ -40,6 +45,13 @@ class OperatorConsoleIT extends OasisIT {
                 "Basic " + Base64.getEncoder().encodeToString("operator:guess".getBytes(StandardCharsets.UTF_8)))
                 .GET().build());
         assertThat(wrong.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void securityFilter_isMappedToOperatorPathsOnly_notToTheEndpointsFrontendsCall() {
+        assertThat(servletContext.getFilterRegistration("springSecurityFilterChain").getUrlPatternMappings())
+                .containsExactlyInAnyOrder("/admin/*", "/actuator/*", "/login", "/logout", "/default-ui.css");
+        assertThat(get("/api/dashboard?userId=42").statusCode()).isEqualTo(200);
     }
 
     private JsonNode jolokia(String body) {
