@@ -73,10 +73,10 @@ public class OperatorSecurity {
                         .anyRequest().hasRole("OPERATOR"))
                 .httpBasic(Customizer.withDefaults())
                 .formLogin(form -> form.defaultSuccessUrl("/admin/dashboard", false))
-                // the cache admin API authenticates itself with a bearer token; Jolokia is posted to by Hawtio and
-                // scripts: the session cookie is SameSite=Strict, so no other site can ride on it
+                // the cache admin API authenticates itself with a bearer token; Jolokia and the silences are posted
+                // to by Hawtio and scripts: the session cookie is SameSite=Strict, so no other site can ride on it
                 .csrf(csrf -> csrf.ignoringRequestMatchers(path.matcher("/admin/cache/invalidate"),
-                        path.matcher("/actuator/jolokia/**")));
+                        path.matcher("/actuator/jolokia/**"), path.matcher("/admin/alerts/**")));
         return http.build();
     }
 

@@ -50,6 +50,15 @@ public final class OasisMetrics {
     /** Counter of Redis commands that failed or timed out. */
     public static final String CACHE_REDIS_ERRORS = "oasis.cache.redis.errors";
 
+    /** Gauge of alerts firing now: tag severity. */
+    public static final String ALERTS_FIRING = "oasis.alerts.firing";
+    /** Counter of notifications: tags channel, result (sent, retried, failed, dropped). */
+    public static final String ALERT_NOTIFICATIONS = "oasis.alert.notifications";
+    /** Gauge of an objective's error budget left over its window (1 untouched, 0 spent): tags endpoint, objective. */
+    public static final String SLO_BUDGET_REMAINING = "oasis.slo.budget.remaining";
+    /** Gauge of how fast an objective's budget burns (1 = exactly over its window): tags endpoint, objective, window. */
+    public static final String SLO_BURN_RATE = "oasis.slo.burn.rate";
+
     public static final String TAG_UPSTREAM = "upstream";
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_ENDPOINT = "endpoint";
@@ -62,6 +71,10 @@ public final class OasisMetrics {
     public static final String TAG_RESULT = "result";
     public static final String TAG_SOURCE = "source";
     public static final String TAG_SCOPE = "scope";
+    public static final String TAG_CHANNEL = "channel";
+    public static final String TAG_SEVERITY = "severity";
+    public static final String TAG_OBJECTIVE = "objective";
+    public static final String TAG_WINDOW = "window";
 
     private OasisMetrics() {
     }

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StartupFailureIT {
 
     private static final String ROUTES = "classpath:routes/*.camel.yaml,classpath:routes/endpoints/*.camel.yaml,"
-            + "classpath:test-routes/*.camel.yaml";
+            + "classpath:routes/alerting/*.camel.yaml,classpath:test-routes/*.camel.yaml";
 
     /** Starts Oasis with valid settings, each given setting replacing its default. */
     private static ConfigurationException startupFailure(String... settings) {
@@ -108,5 +108,31 @@ class StartupFailureIT {
 
         assertThat(e.getMessage()).startsWith("oasis.upstreams.profile.cache.vary-headers = '[Accept-Language]'")
                 .contains("leaves out Authorization").contains("one caller's cached answer would be served to another");
+    }
+
+    @Test
+    void alertChannel_ofUnknownType_stopsStartupNamingTheKey() {
+        ConfigurationException e = startupFailure("oasis.alerting.channels.oncall.type=sms");
+
+        assertThat(e.getMessage()).isEqualTo("oasis.alerting.channels.oncall.type = 'sms': not a channel type");
+        assertThat(e.fix()).contains("mail, pagerduty, slack, webhook");
+    }
+
+    @Test
+    void alertRule_onAnUnknownUpstream_stopsStartupNamingTheKey() {
+        ConfigurationException e = startupFailure("oasis.alerting.rules.billing-slow.metric=latency",
+                "oasis.alerting.rules.billing-slow.upstream=billing", "oasis.alerting.rules.billing-slow.percentile=95",
+                "oasis.alerting.rules.billing-slow.threshold=300");
+
+        assertThat(e.getMessage()).isEqualTo("oasis.alerting.rules.billing-slow.upstream = 'billing': no such upstream");
+    }
+
+    @Test
+    void latencyObjective_offTheExactBuckets_stopsStartupNamingTheKey() {
+        ConfigurationException e = startupFailure("oasis.alerting.slos.dashboard.latency.p95=120ms");
+
+        assertThat(e.getMessage())
+                .isEqualTo("oasis.alerting.slos.dashboard.latency.p95 = '120ms': not one of the latency buckets");
+        assertThat(e.fix()).contains("80ms, 100ms, 150ms, 300ms, 500ms");
     }
 }

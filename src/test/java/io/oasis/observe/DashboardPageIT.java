@@ -8,7 +8,9 @@ import java.util.List;
 
 import io.oasis.support.Chromium;
 import io.oasis.support.OasisIT;
+import io.oasis.alert.Alerting;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -22,16 +24,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The built-in dashboard page in a real headless Chromium: login, live numbers, slow requests, errors. */
-@TestPropertySource(properties = "oasis.operator.password=operator-password-0123456789")
+@TestPropertySource(properties = {"oasis.operator.password=operator-password-0123456789",
+    "oasis.alerting.rules.orders-slow.metric=latency", "oasis.alerting.rules.orders-slow.upstream=orders",
+    "oasis.alerting.rules.orders-slow.percentile=50", "oasis.alerting.rules.orders-slow.threshold=100",
+    "oasis.alerting.rules.orders-slow.window=5m"})
 class DashboardPageIT extends OasisIT {
+
+    @Autowired
+    Alerting alerting;
 
     @Test
     void dashboardPage_afterTraffic_showsLiveNumbersWithoutConsoleErrors() throws Exception {
+        alerting.evaluate();
         answer("orders", okJson("[]").withFixedDelay(200));
         for (int i = 0; i < 10; i++) {
             get("/api/dashboard?userId=" + i);
         }
         get("/test/boom");
+        alerting.evaluate();
 
         ChromeDriver browser = Chromium.start();
         try {
@@ -53,6 +63,10 @@ class DashboardPageIT extends OasisIT {
                 assertThat(browser.findElements(By.cssSelector("#slow tbody tr .bar span"))).isNotEmpty();
                 assertThat(browser.findElement(By.cssSelector("#errors tbody")).getText())
                         .contains("java.lang.IllegalStateException");
+                assertThat(browser.findElement(By.cssSelector("#alerts tbody")).getText()).contains("orders-slow")
+                        .contains("FIRING").contains("p50 latency of upstream orders over 5m above 100 ms");
+                assertThat(browser.findElement(By.cssSelector("#objectives tbody")).getText())
+                        .contains("dashboard availability 99.9 %").contains("latency-p95");
             });
 
             Path screenshot = Path.of("target", "failsafe-reports", "dashboard-page.png");
