@@ -47,7 +47,7 @@ public final class AlertRules {
         this.endpoints = endpoints;
         this.upstreams = upstreams;
         this.answerCached = answerCached;
-        checkChannels();
+        checkSettings();
         if (properties.builtIn().enabled()) {
             builtIn();
         }
@@ -106,7 +106,7 @@ public final class AlertRules {
             Duration window = own.window() != null ? own.window()
                     : defaults.window() != null ? defaults.window() : Duration.ofDays(30);
             if (window.isNegative() || window.isZero()) {
-                throw new ConfigurationException(key + ".window", window, "must be positive", "E.g. 30d.");
+                throw new ConfigurationException(key + ".window", text(window), "must be positive", "E.g. 30d.");
             }
             String availability = own.availability() != null ? own.availability() : defaults.availability();
             objective(key + ".availability", endpoint, SloObjective.Kind.AVAILABILITY, availability, null, window);
@@ -205,7 +205,8 @@ public final class AlertRules {
         }
         positive(key + ".window", rule.window());
         if (rule.forDuration().isNegative()) {
-            throw new ConfigurationException(key + ".for", rule.forDuration(), "must not be negative", "E.g. 5m.");
+            throw new ConfigurationException(key + ".for", text(rule.forDuration()), "must not be negative",
+                    "E.g. 5m.");
         }
         add(name, List.of(new AlertRule.Condition(signal, rule.window(), comparison.equals("above"),
                 rule.threshold())), rule.forDuration(), severity(key, rule.severity()), rule.labels(),
@@ -235,8 +236,8 @@ public final class AlertRules {
             case "throughput-drop" -> {
                 Duration baseline = rule.baseline() == null ? Duration.ofHours(1) : rule.baseline();
                 if (baseline.compareTo(rule.window()) <= 0) {
-                    throw new ConfigurationException(key + ".baseline", baseline, "must be longer than the window "
-                            + rule.window(), "E.g. window: 5m, baseline: 1h.");
+                    throw new ConfigurationException(key + ".baseline", text(baseline), "must be longer than the "
+                            + "window " + text(rule.window()), "E.g. window: 5m, baseline: 1h.");
                 }
                 yield signals.throughputDrop(endpoint(key, rule), baseline);
             }
@@ -318,7 +319,7 @@ public final class AlertRules {
                 summary));
     }
 
-    private void checkChannels() {
+    private void checkSettings() {
         properties.severities().forEach((severity, names) -> {
             severity(KEY + ".severities", severity);
             names.forEach(n -> {
@@ -354,9 +355,16 @@ public final class AlertRules {
                 default -> throw new IllegalStateException(type);
             }
             if (c.timeout() == null || c.timeout().isNegative() || c.timeout().isZero()) {
-                throw new ConfigurationException(key + ".timeout", c.timeout(), "must be positive", "E.g. 10s.");
+                throw new ConfigurationException(key + ".timeout", c.timeout() == null ? null : text(c.timeout()),
+                    "must be positive", "E.g. 10s.");
             }
         });
+        for (String severity : List.of("page", "ticket")) {
+            AlertingProperties.Windows w = severity.equals("page") ? properties.burnRate().page()
+                    : properties.burnRate().ticket();
+            positive(KEY + ".burn-rate." + severity + ".short-window", w.shortWindow());
+            positive(KEY + ".burn-rate." + severity + ".long-window", w.longWindow());
+        }
         positive(KEY + ".evaluate-every", properties.evaluateEvery());
         positive(KEY + ".repeat-every", properties.repeatEvery());
         AlertingProperties.Delivery d = properties.delivery();
@@ -375,7 +383,7 @@ public final class AlertRules {
 
     private static void positive(String key, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
-            throw new ConfigurationException(key, value, "must be positive", "E.g. 5m.");
+            throw new ConfigurationException(key, value == null ? null : text(value), "must be positive", "E.g. 5m.");
         }
     }
 

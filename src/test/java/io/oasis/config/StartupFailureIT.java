@@ -135,4 +135,13 @@ class StartupFailureIT {
                 .isEqualTo("oasis.alerting.slos.dashboard.latency.p95 = '120ms': not one of the latency buckets");
         assertThat(e.fix()).contains("80ms, 100ms, 150ms, 300ms, 500ms");
     }
+
+    @Test
+    void alertRule_withANegativeFor_stopsStartupNamingTheKey() {
+        ConfigurationException e = startupFailure("oasis.alerting.rules.orders-errors.metric=error-rate",
+                "oasis.alerting.rules.orders-errors.upstream=orders", "oasis.alerting.rules.orders-errors.threshold=5",
+                "oasis.alerting.rules.orders-errors.for=-1m");
+
+        assertThat(e.getMessage()).isEqualTo("oasis.alerting.rules.orders-errors.for = '-60s': must not be negative");
+    }
 }
