@@ -80,6 +80,8 @@ public final class Bench {
             long cpu = after.server().cpuMillis() - before.server().cpuMillis();
             line(out, "server_cpu_ms", cpu);
             line(out, "server_cpu_ms_per_req", answers > 0 ? fmt((double) cpu / answers, 2) : "-");
+            long jit = after.server().jitMillis() - before.server().jitMillis();
+            line(out, "server_jit_ms_per_req", answers > 0 ? fmt((double) jit / answers, 2) : "-");
             line(out, "server_rss_mb", after.server().rssKb() / 1024);
             line(out, "server_rss_peak_mb", after.server().rssPeakKb() / 1024);
         }
