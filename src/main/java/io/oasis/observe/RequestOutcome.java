@@ -1,5 +1,8 @@
 package io.oasis.observe;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -7,8 +10,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oasis.compose.Composition;
 import io.oasis.compose.PartResult;
@@ -72,18 +75,27 @@ public class RequestOutcome {
         if (!enabled && !isSlow) {
             return;
         }
-        ObjectNode line = line(endpoint, status, type, nanos, composition, span,
+        String line = line(endpoint, status, type, nanos, composition, span,
                 composition != null ? composition.client() : client);
         if (enabled) {
-            LOG.info(line.toString());
+            LOG.info(line);
         }
         if (isSlow) {
+            keepSlow(line);
+        }
+    }
+
+    private void keepSlow(String line) {
+        try {
+            ObjectNode node = (ObjectNode) json.readTree(line);
             synchronized (slow) {
-                slow.addFirst(line);
+                slow.addFirst(node);
                 while (slow.size() > slowKept) {
                     slow.removeLast();
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -94,50 +106,59 @@ public class RequestOutcome {
         }
     }
 
-    private ObjectNode line(String endpoint, int status, String type, long nanos, Composition composition, Span span,
-                            String client) {
-        ObjectNode line = json.createObjectNode();
-        line.put("time", Instant.now().toString());
-        line.put("endpoint", endpoint);
-        line.put("status", status);
-        if (type != null) {
-            line.put("problem", type);
-        }
-        line.put("ms", millis(nanos));
-        if (client != null) {
-            line.put("client", client);
-        }
-        if (span != null) {
-            line.put("traceId", span.getSpanContext().getTraceId());
-        }
-        if (composition == null) {
-            return line;
-        }
-        ObjectNode parameters = line.putObject("parameters");
-        for (Map.Entry<String, String> p : composition.parameters().entrySet()) {
-            parameters.put(p.getKey(), context.shown(p.getKey(), p.getValue()));
-        }
-        ArrayNode calls = line.putArray("calls");
-        for (PartResult part : composition.parts()) {
-            ObjectNode call = calls.addObject();
-            call.put("part", part.name());
-            if (part.upstream() != null) {
-                call.put("upstream", part.upstream());
+    /** The request's JSON line, written straight out (no tree: this runs for every request). */
+    private String line(String endpoint, int status, String type, long nanos, Composition composition, Span span,
+                        String client) {
+        StringWriter out = new StringWriter(composition == null ? 192 : 1024);
+        try (JsonGenerator line = json.getFactory().createGenerator(out)) {
+            line.writeStartObject();
+            line.writeStringField("time", Instant.now().toString());
+            line.writeStringField("endpoint", endpoint);
+            line.writeNumberField("status", status);
+            if (type != null) {
+                line.writeStringField("problem", type);
             }
-            call.put("status", part.status().label());
-            call.put("startMs", millis(part.startNanos()));
-            call.put("ms", millis(part.nanos()));
-            if (part.cache() != null) {
-                call.put("cache", part.cache());
+            line.writeNumberField("ms", millis(nanos));
+            if (client != null) {
+                line.writeStringField("client", client);
             }
-            if (part.attempts() > 0) {
-                call.put("attempts", part.attempts());
+            if (span != null) {
+                line.writeStringField("traceId", span.getSpanContext().getTraceId());
             }
-            if (part.reason() != null) {
-                call.put("reason", part.reason());
+            if (composition != null) {
+                line.writeObjectFieldStart("parameters");
+                for (Map.Entry<String, String> p : composition.parameters().entrySet()) {
+                    line.writeStringField(p.getKey(), context.shown(p.getKey(), p.getValue()));
+                }
+                line.writeEndObject();
+                line.writeArrayFieldStart("calls");
+                for (PartResult part : composition.parts()) {
+                    line.writeStartObject();
+                    line.writeStringField("part", part.name());
+                    if (part.upstream() != null) {
+                        line.writeStringField("upstream", part.upstream());
+                    }
+                    line.writeStringField("status", part.status().label());
+                    line.writeNumberField("startMs", millis(part.startNanos()));
+                    line.writeNumberField("ms", millis(part.nanos()));
+                    if (part.cache() != null) {
+                        line.writeStringField("cache", part.cache());
+                    }
+                    if (part.attempts() > 0) {
+                        line.writeNumberField("attempts", part.attempts());
+                    }
+                    if (part.reason() != null) {
+                        line.writeStringField("reason", part.reason());
+                    }
+                    line.writeEndObject();
+                }
+                line.writeEndArray();
             }
+            line.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return line;
+        return out.toString();
     }
 
     static double millis(long nanos) {

@@ -137,6 +137,20 @@ class ObservabilityIT extends OasisIT {
     }
 
     @Test
+    void tracing_callerSaysNotSampled_recordsNoSpanButStillSendsTheTraceUpstream() {
+        String callerTrace = "5cf92f3577b34da6a3ce929d0e0e4737";
+
+        HttpResponse<String> response = send(request("/api/dashboard?userId=42")
+                .header("traceparent", "00-" + callerTrace + "-00f067aa0ba902b7-00").GET().build());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Oasis-Trace-Id")).hasValue(callerTrace);
+        assertThat(SPANS.getFinishedSpanItems()).noneMatch(span -> span.getTraceId().equals(callerTrace));
+        assertThat(SERVER.findAll(anyRequestedFor(anyUrl()))).hasSize(6).allSatisfy(sent ->
+                assertThat(sent.getHeader("traceparent")).startsWith("00-" + callerTrace + "-").endsWith("-00"));
+    }
+
+    @Test
     void requestLog_oneJsonLinePerRequest_withCallsAndNothingSecret(CapturedOutput output) throws Exception {
         HttpResponse<String> response = send(request("/api/dashboard?userId=42")
                 .header("Authorization", "Bearer top-secret-token").header("Cookie", "session=secret-cookie")
