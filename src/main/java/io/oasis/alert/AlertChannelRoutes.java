@@ -90,10 +90,8 @@ public final class AlertChannelRoutes extends RouteBuilder {
                 case "webhook" -> route.process(e -> {
                     String body = ChannelMessages.webhook(notifications(e), source);
                     String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
-                    Map<String, String> headers = channel.secret() == null || channel.secret().isBlank() ? Map.of()
-                            : Map.of("Oasis-Timestamp", timestamp,
-                            "Oasis-Signature", ChannelMessages.signature(channel.secret(), timestamp, body));
-                    post(channel, body, headers);
+                    post(channel, body, Map.of("Oasis-Timestamp", timestamp,
+                            "Oasis-Signature", ChannelMessages.signature(channel.secret(), timestamp, body)));
                 });
                 default -> throw new IllegalStateException(channel.type());
             }

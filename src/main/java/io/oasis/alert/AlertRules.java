@@ -331,15 +331,26 @@ public final class AlertRules {
         });
         properties.channels().forEach((name, c) -> {
             String key = KEY + ".channels." + name;
+            if (!name.matches("[A-Za-z0-9_-]+")) {
+                throw new ConfigurationException(key, name, "a channel name is letters, digits, - and _",
+                        "It names the channel's queue and route (alert-channel-<name>), e.g. team-slack.");
+            }
             String type = c.type() == null ? "" : c.type().toLowerCase(Locale.ROOT);
             if (!CHANNEL_TYPES.contains(type)) {
                 throw new ConfigurationException(key + ".type", c.type(), "not a channel type",
                         "One of " + new java.util.TreeSet<>(CHANNEL_TYPES) + ".");
             }
             switch (type) {
-                case "slack", "webhook" -> required(key + ".url", c.url(), "the URL to post to");
-                case "pagerduty" -> required(key + ".routing-key", c.routingKey(),
-                        "the routing key of the PagerDuty integration, from the environment");
+                case "slack" -> required(key + ".url", c.url(), "the incoming-webhook URL, from the environment");
+                case "webhook" -> {
+                    required(key + ".url", c.url(), "the URL to post to");
+                    required(key + ".secret", c.secret(), "the HMAC-SHA256 key receivers check the body with");
+                }
+                case "pagerduty" -> {
+                    required(key + ".url", c.url(), "the Events API v2 URL, https://events.pagerduty.com/v2/enqueue");
+                    required(key + ".routing-key", c.routingKey(),
+                            "the routing key of the PagerDuty integration, from the environment");
+                }
                 case "mail" -> {
                     required(key + ".host", c.host(), "the SMTP server");
                     required(key + ".from", c.from(), "the sender address");

@@ -144,4 +144,13 @@ class StartupFailureIT {
 
         assertThat(e.getMessage()).isEqualTo("oasis.alerting.rules.orders-errors.for = '-60s': must not be negative");
     }
+
+    @Test
+    void webhookChannel_withoutASecret_stopsStartupNamingTheKey() {
+        ConfigurationException e = startupFailure("oasis.alerting.channels.hooks.type=webhook",
+                "oasis.alerting.channels.hooks.url=https://hooks.example.com/oasis");
+
+        assertThat(e.getMessage()).isEqualTo("oasis.alerting.channels.hooks.secret = (missing): missing: the "
+                + "HMAC-SHA256 key receivers check the body with");
+    }
 }
