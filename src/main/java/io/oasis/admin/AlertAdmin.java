@@ -89,6 +89,18 @@ public class AlertAdmin {
                 problems);
     }
 
+    /** docs/runbook.md, which every notification links to unless oasis.alerting.runbook-url points elsewhere. */
+    @GetMapping(path = "/admin/runbook", produces = "text/markdown;charset=UTF-8")
+    ResponseEntity<byte[]> runbook() throws java.io.IOException {
+        try (var in = AlertAdmin.class.getResourceAsStream("/admin/runbook.md")) {
+            if (in == null) {
+                return ResponseEntity.notFound().build();
+            }
+            return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/markdown;charset=UTF-8"))
+                    .body(in.readAllBytes());
+        }
+    }
+
     /** The same rules for Prometheus and Alertmanager (rule_files), summed over every instance. */
     @GetMapping(path = "/admin/alerts/prometheus-rules", produces = "application/yaml")
     ResponseEntity<byte[]> prometheusRules() {

@@ -146,7 +146,7 @@ public final class AlertRules {
         if (target == null || target.isBlank()) {
             return;
         }
-        double share = percent(key, target) / 100;
+        double share = Math.round(percent(key, target) * 10_000) / 1_000_000.0; // 99.9 -> 0.999, not 0.99900..01
         if (share <= 0 || share >= 1) {
             throw new ConfigurationException(key, target, "an objective is a share above 0 and below 100 %",
                     "E.g. 99.9 (%).");

@@ -17,7 +17,8 @@ import org.springframework.boot.context.properties.bind.Name;
  * @param repeatEvery    a firing alert is notified again this often until it resolves
  * @param minRequests    a rate over fewer requests than this is no signal (one error in three is not 33 %)
  * @param dashboardUrl   the link in every notification
- * @param runbookUrl     docs/runbook.md as your operators reach it; each alert links to its entry (#anchor)
+ * @param runbookUrl     docs/runbook.md as your operators reach it (Oasis serves it at /admin/runbook); each alert
+ *                       links to its entry (#anchor)
  * @param builtIn        the built-in rules for every endpoint and upstream (docs/runbook.md lists them)
  * @param burnRate       the multi-window burn-rate alerts generated from every objective
  * @param severities     the channels of each severity, for rules that name none
@@ -33,7 +34,7 @@ public record AlertingProperties(
         @DefaultValue("4h") Duration repeatEvery,
         @DefaultValue("20") long minRequests,
         @DefaultValue("http://localhost:8080/admin/dashboard") String dashboardUrl,
-        @DefaultValue("https://github.com/oasis-bff/oasis/blob/main/docs/runbook.md") String runbookUrl,
+        @DefaultValue("http://localhost:8080/admin/runbook") String runbookUrl,
         @DefaultValue BuiltIn builtIn,
         @DefaultValue BurnRate burnRate,
         @DefaultValue Map<String, List<String>> severities,

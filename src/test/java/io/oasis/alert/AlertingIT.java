@@ -365,8 +365,11 @@ class AlertingIT extends OasisIT {
                 "dashboard-error-rate", "orders-breaker-open", "orders-pool-saturation",
                 "dashboard-availability-burn-page", "dashboard-availability-burn-ticket",
                 "dashboard-latency-p99-burn-page");
-        assertThat(asOperator(request("/admin/alerts").GET()).statusCode()).isEqualTo(200);
+        assertThat(alerts.path("objectives").get(0).path("target").asDouble()).isEqualTo(0.999);
         assertThat(get("/admin/alerts").statusCode()).isEqualTo(401);
+        HttpResponse<String> runbook = asOperator(request("/admin/runbook").GET());
+        assertThat(runbook.statusCode()).isEqualTo(200);
+        assertThat(runbook.body()).contains("## endpoint-latency").contains("## upstream-breaker-open");
     }
 
     @Test
