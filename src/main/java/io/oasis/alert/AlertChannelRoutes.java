@@ -7,6 +7,8 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.oasis.config.ConfigurationException;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -22,6 +25,9 @@ import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.component.mail.MailEndpoint;
 import org.apache.camel.component.slack.SlackEndpoint;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +89,7 @@ public final class AlertChannelRoutes extends RouteBuilder {
                     List<Notification> group = notifications(e);
                     e.getMessage().setHeader("Subject", ChannelMessages.mailSubject(group));
                     e.getMessage().setBody(ChannelMessages.mailBody(group));
-                }).to(mail(channel));
+                }).to(mail(name, channel));
                 case "pagerduty" -> route.split(body()).process(e -> post(channel,
                         ChannelMessages.pagerDuty(e.getMessage().getBody(Notification.class), channel.routingKey(),
                                 source), Map.of())).end();
@@ -123,7 +129,7 @@ public final class AlertChannelRoutes extends RouteBuilder {
         return endpoint;
     }
 
-    private Endpoint mail(AlertingProperties.Channel channel) throws Exception {
+    private Endpoint mail(String name, AlertingProperties.Channel channel) throws Exception {
         boolean ssl = channel.tls().equals("ssl");
         MailComponent component = getContext().getComponent(ssl ? "smtps" : "smtp", MailComponent.class);
         // made, not looked up: two channels on one server keep their own settings (and credentials off the URI)
@@ -143,8 +149,36 @@ public final class AlertChannelRoutes extends RouteBuilder {
             mail.put("mail.smtp.starttls.enable", "true");
             mail.put("mail.smtp.starttls.required", "true");
         }
+        if (!channel.tls().equals("none")) {
+            String protocol = ssl ? "smtps" : "smtp";
+            mail.put("mail." + protocol + ".ssl.checkserveridentity", "true");
+            if (channel.trustStore() != null && !channel.trustStore().isBlank()) {
+                configuration.setSslContextParameters(trusting(name, channel));
+            }
+        }
         configuration.setAdditionalJavaMailProperties(mail);
         return endpoint;
+    }
+
+    /** TLS that trusts the certificates of the channel's trust store (PKCS12), for a mail server with a private CA. */
+    private SSLContextParameters trusting(String name, AlertingProperties.Channel channel) {
+        Path file = Path.of(channel.trustStore());
+        if (!Files.isReadable(file)) {
+            throw new ConfigurationException("oasis.alerting.channels." + name + ".trust-store", channel.trustStore(),
+                    "no readable file there", "Give the path of a PKCS12 file and its trust-store-password.");
+        }
+        KeyStoreParameters store = new KeyStoreParameters();
+        store.setCamelContext(getContext());
+        store.setResource("file:" + file.toAbsolutePath());
+        store.setType("PKCS12");
+        store.setPassword(channel.trustStorePassword());
+        TrustManagersParameters trust = new TrustManagersParameters();
+        trust.setCamelContext(getContext());
+        trust.setKeyStore(store);
+        SSLContextParameters tls = new SSLContextParameters();
+        tls.setCamelContext(getContext());
+        tls.setTrustManagers(trust);
+        return tls;
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().build();

@@ -116,11 +116,12 @@ public record AlertingProperties(
      * @param routingKey  pagerduty: the integration's routing key
      * @param secret      webhook: the HMAC-SHA256 key (X-Oasis-Signature over timestamp.body)
      * @param tls         mail: starttls (required), ssl (implicit, smtps) or none
+     * @param trustStore  mail: a PKCS12 file of the certificates to trust (a private CA); none: the JVM's
      */
     public record Channel(String type, String url, String channel, String routingKey, String secret,
                           String host, @DefaultValue("587") int port, String username, String password,
                           @DefaultValue("starttls") String tls, String from, List<String> to,
-                          @DefaultValue("10s") Duration timeout) {
+                          @DefaultValue("10s") Duration timeout, String trustStore, String trustStorePassword) {
     }
 
     /**

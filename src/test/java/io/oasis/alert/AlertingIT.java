@@ -101,6 +101,26 @@ import static org.awaitility.Awaitility.await;
     "oasis.alerting.rules.mail-test.tags.rule=mail-test", "oasis.alerting.rules.mail-test.aggregation=last",
     "oasis.alerting.rules.mail-test.threshold=0", "oasis.alerting.rules.mail-test.window=1m",
     "oasis.alerting.rules.mail-test.channels=ops-mail",
+    "oasis.alerting.channels.tls-mail.type=mail",
+    "oasis.alerting.channels.tls-mail.host=127.0.0.1",
+    "oasis.alerting.channels.tls-mail.tls=ssl",
+    "oasis.alerting.channels.tls-mail.username=oasis",
+    "oasis.alerting.channels.tls-mail.password=mail-password",
+    "oasis.alerting.channels.tls-mail.from=oasis@example.com",
+    "oasis.alerting.channels.tls-mail.to=oncall@example.com",
+    "oasis.alerting.channels.tls-mail.trust-store-password=changeit",
+    "oasis.alerting.channels.untrusting-mail.type=mail",
+    "oasis.alerting.channels.untrusting-mail.host=127.0.0.1",
+    "oasis.alerting.channels.untrusting-mail.tls=ssl",
+    "oasis.alerting.channels.untrusting-mail.username=oasis",
+    "oasis.alerting.channels.untrusting-mail.password=mail-password",
+    "oasis.alerting.channels.untrusting-mail.from=oasis@example.com",
+    "oasis.alerting.channels.untrusting-mail.to=oncall@example.com",
+    "oasis.alerting.rules.tls-mail-test.metric=custom", "oasis.alerting.rules.tls-mail-test.meter=test.alert",
+    "oasis.alerting.rules.tls-mail-test.tags.rule=tls-mail-test",
+    "oasis.alerting.rules.tls-mail-test.aggregation=last", "oasis.alerting.rules.tls-mail-test.threshold=0",
+    "oasis.alerting.rules.tls-mail-test.window=1m",
+    "oasis.alerting.rules.tls-mail-test.channels=tls-mail,untrusting-mail",
     "oasis.alerting.rules.retry-test.metric=custom", "oasis.alerting.rules.retry-test.meter=test.alert",
     "oasis.alerting.rules.retry-test.tags.rule=retry-test", "oasis.alerting.rules.retry-test.aggregation=last",
     "oasis.alerting.rules.retry-test.threshold=0", "oasis.alerting.rules.retry-test.window=1m",
@@ -122,10 +142,50 @@ class AlertingIT extends OasisIT {
             .encodeToString("operator:operator-password-0123456789".getBytes(StandardCharsets.UTF_8));
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A mail server speaking TLS (smtps) with a certificate for 127.0.0.1 that only the test's trust store holds. */
+    private static final GreenMail SMTPS;
+    /** The same certificate, for the channel without the trust store: its refused handshakes stay on this one. */
+    private static final GreenMail SMTPS_REFUSED;
+    private static final Path TRUST_STORE;
+
     static {
         RECEIVERS.start();
         SMTP.start();
         SMTP.setUser("oasis@example.com", "oasis", "mail-password");
+        try {
+            Path dir = Files.createTempDirectory("oasis-mail-tls");
+            Path server = dir.resolve("server.p12");
+            Path certificate = dir.resolve("server.cer");
+            TRUST_STORE = dir.resolve("trust.p12");
+            keytool("-genkeypair", "-alias", "mail", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1",
+                    "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
+                    server.toString(), "-storepass", "changeit", "-keypass", "changeit");
+            keytool("-exportcert", "-alias", "mail", "-keystore", server.toString(), "-storepass", "changeit",
+                    "-file", certificate.toString());
+            keytool("-importcert", "-noprompt", "-alias", "mail", "-file", certificate.toString(), "-storetype",
+                    "PKCS12", "-keystore", TRUST_STORE.toString(), "-storepass", "changeit");
+            System.setProperty("greenmail.tls.keystore.file", server.toString());
+            System.setProperty("greenmail.tls.keystore.password", "changeit");
+            System.setProperty("greenmail.tls.key.password", "changeit");
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        SMTPS = new GreenMail(ServerSetupTest.SMTPS.dynamicPort());
+        SMTPS.start();
+        SMTPS.setUser("oasis@example.com", "oasis", "mail-password");
+        SMTPS_REFUSED = new GreenMail(ServerSetupTest.SMTPS.dynamicPort());
+        SMTPS_REFUSED.start();
+    }
+
+    private static void keytool(String... arguments) throws java.io.IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        command.addAll(List.of(arguments));
+        Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+            throw new IllegalStateException("keytool " + command + ": " + output);
+        }
     }
 
     @DynamicPropertySource
@@ -137,12 +197,17 @@ class AlertingIT extends OasisIT {
         registry.add("oasis.alerting.channels.flaky-hook.url", () -> base + "/flaky");
         registry.add("oasis.alerting.channels.slow-hook.url", () -> base + "/slow");
         registry.add("oasis.alerting.channels.ops-mail.port", () -> SMTP.getSmtp().getPort());
+        registry.add("oasis.alerting.channels.tls-mail.port", () -> SMTPS.getSmtps().getPort());
+        registry.add("oasis.alerting.channels.tls-mail.trust-store", TRUST_STORE::toString);
+        registry.add("oasis.alerting.channels.untrusting-mail.port", () -> SMTPS_REFUSED.getSmtps().getPort());
     }
 
     @AfterAll
     static void stopReceivers() {
         RECEIVERS.stop();
         SMTP.stop();
+        SMTPS.stop();
+        SMTPS_REFUSED.stop();
     }
 
     private static final Map<String, AtomicInteger> GAUGES = new ConcurrentHashMap<>();
@@ -268,6 +333,22 @@ class AlertingIT extends OasisIT {
                 .contains("Runbook:   http://docs.test/runbook.md#custom-rules")
                 .contains("Dashboard: http://oasis.test/admin/dashboard");
         assertThat(mail.getHeader("traceparent")).isNull();
+    }
+
+    @Test
+    void mailOverTls_reachesAServerTrustedThroughTheChannelsTrustStore_andNotOneTheJvmDoesNotTrust() throws Exception {
+        raise("tls-mail-test", 1);
+
+        // the refused handshakes end the mail server's handler threads with an exception: not this test's failure
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(10))
+                .until(() -> SMTPS.getReceivedMessages().length >= 1);
+        assertThat(SMTPS.getReceivedMessages()).hasSize(1);
+        assertThat(SMTPS.getReceivedMessages()[0].getSubject()).isEqualTo("[Oasis] FIRING: tls-mail-test");
+        // the same certificate through a channel without the trust store: refused at the handshake, never sent
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(10))
+                .until(() -> notifications("untrusting-mail", "failed") == 1);
+        assertThat(notifications("untrusting-mail", "sent")).isZero();
+        assertThat(notifications("untrusting-mail", "retried")).isEqualTo(3);
     }
 
     @Test
