@@ -121,6 +121,17 @@ import static org.awaitility.Awaitility.await;
     "oasis.alerting.rules.tls-mail-test.aggregation=last", "oasis.alerting.rules.tls-mail-test.threshold=0",
     "oasis.alerting.rules.tls-mail-test.window=1m",
     "oasis.alerting.rules.tls-mail-test.channels=tls-mail,untrusting-mail",
+    "oasis.alerting.channels.starttls-mail.type=mail",
+    "oasis.alerting.channels.starttls-mail.host=127.0.0.1",
+    "oasis.alerting.channels.starttls-mail.tls=starttls",
+    "oasis.alerting.channels.starttls-mail.username=oasis",
+    "oasis.alerting.channels.starttls-mail.password=mail-password",
+    "oasis.alerting.channels.starttls-mail.from=oasis@example.com",
+    "oasis.alerting.channels.starttls-mail.to=oncall@example.com",
+    "oasis.alerting.rules.starttls-test.metric=custom", "oasis.alerting.rules.starttls-test.meter=test.alert",
+    "oasis.alerting.rules.starttls-test.tags.rule=starttls-test",
+    "oasis.alerting.rules.starttls-test.aggregation=last", "oasis.alerting.rules.starttls-test.threshold=0",
+    "oasis.alerting.rules.starttls-test.window=1m", "oasis.alerting.rules.starttls-test.channels=starttls-mail",
     "oasis.alerting.rules.retry-test.metric=custom", "oasis.alerting.rules.retry-test.meter=test.alert",
     "oasis.alerting.rules.retry-test.tags.rule=retry-test", "oasis.alerting.rules.retry-test.aggregation=last",
     "oasis.alerting.rules.retry-test.threshold=0", "oasis.alerting.rules.retry-test.window=1m",
@@ -198,6 +209,7 @@ class AlertingIT extends OasisIT {
         registry.add("oasis.alerting.channels.slow-hook.url", () -> base + "/slow");
         registry.add("oasis.alerting.channels.ops-mail.port", () -> SMTP.getSmtp().getPort());
         registry.add("oasis.alerting.channels.tls-mail.port", () -> SMTPS.getSmtps().getPort());
+        registry.add("oasis.alerting.channels.starttls-mail.port", () -> SMTP.getSmtp().getPort());
         registry.add("oasis.alerting.channels.tls-mail.trust-store", TRUST_STORE::toString);
         registry.add("oasis.alerting.channels.untrusting-mail.port", () -> SMTPS_REFUSED.getSmtps().getPort());
     }
@@ -349,6 +361,17 @@ class AlertingIT extends OasisIT {
                 .until(() -> notifications("untrusting-mail", "failed") == 1);
         assertThat(notifications("untrusting-mail", "sent")).isZero();
         assertThat(notifications("untrusting-mail", "retried")).isEqualTo(3);
+    }
+
+    @Test
+    void mailWithStarttlsRequired_toAServerThatOffersNone_isRefusedNotSentInClear() throws Exception {
+        raise("starttls-test", 1);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> notifications("starttls-mail", "failed") == 1);
+        assertThat(notifications("starttls-mail", "sent")).isZero();
+        for (MimeMessage mail : SMTP.getReceivedMessages()) {
+            assertThat(mail.getSubject()).doesNotContain("starttls-test");
+        }
     }
 
     @Test
