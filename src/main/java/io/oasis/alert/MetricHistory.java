@@ -15,11 +15,14 @@ import java.util.function.Supplier;
  * meters only know totals since start; windows (the last 5 minutes, the last 30 days) need their past values, kept
  * here by hand because no library keeps an in-process history of Micrometer meters.
  * A series is a vector: one value for a counter or a gauge, count and cumulative bucket counts for a histogram.
- * Each series keeps about {@value #KEPT} samples, spaced by at least its retention / {@value #KEPT}.
+ * Every sample of the last {@value #FINE_HOURS} hours is kept, so short windows (a 5-minute burn rate) stay exact;
+ * older ones are thinned to about {@value #KEPT} over the retention (a 30-day budget: one per 22 minutes).
  */
 public final class MetricHistory {
 
     static final int KEPT = 2000;
+    static final int FINE_HOURS = 6;
+    private static final long FINE_MILLIS = Duration.ofHours(FINE_HOURS).toMillis();
 
     private record Sample(long millis, double[] values) {
     }
@@ -27,11 +30,22 @@ public final class MetricHistory {
     private static final class Series {
         private final Supplier<double[]> reader;
         private volatile long retentionMillis;
-        private final Deque<Sample> samples = new ArrayDeque<>();
+        /** Thinned samples older than the fine span, oldest first. */
+        private final Deque<Sample> old = new ArrayDeque<>();
+        /** Every sample of the fine span, oldest first. */
+        private final Deque<Sample> recent = new ArrayDeque<>();
 
         Series(Supplier<double[]> reader, long retentionMillis) {
             this.reader = reader;
             this.retentionMillis = retentionMillis;
+        }
+
+        /** Oldest first; call holding the series' lock. */
+        List<Sample> all() {
+            List<Sample> all = new ArrayList<>(old.size() + recent.size());
+            all.addAll(old);
+            all.addAll(recent);
+            return all;
         }
     }
 
@@ -50,22 +64,24 @@ public final class MetricHistory {
     public void sample(long nowMillis) {
         for (Series s : series.values()) {
             double[] values = s.reader.get();
-            synchronized (s.samples) {
-                if (s.samples.size() >= 2) {
-                    // the newest sample is provisional while it is closer than the spacing to the one before it
-                    Iterator<Sample> newestFirst = s.samples.descendingIterator();
-                    Sample last = newestFirst.next();
-                    if (last.millis() - newestFirst.next().millis() < s.retentionMillis / KEPT) {
-                        s.samples.pollLast();
+            synchronized (s) {
+                long retention = s.retentionMillis;
+                long fine = Math.min(FINE_MILLIS, retention);
+                long spacing = retention / KEPT;
+                s.recent.addLast(new Sample(nowMillis, values));
+                while (s.recent.size() > 1 && nowMillis - s.recent.peekFirst().millis() > fine) {
+                    Sample leaving = s.recent.pollFirst();
+                    Sample lastOld = s.old.peekLast();
+                    if (lastOld == null || leaving.millis() - lastOld.millis() >= spacing) {
+                        s.old.addLast(leaving);
                     }
                 }
-                s.samples.addLast(new Sample(nowMillis, values));
                 // keep one sample older than the retention: a full window needs a start
-                while (s.samples.size() > 2) {
-                    Iterator<Sample> it = s.samples.iterator();
+                while (s.old.size() > 1) {
+                    Iterator<Sample> it = s.old.iterator();
                     it.next();
-                    if (nowMillis - it.next().millis() >= s.retentionMillis) {
-                        s.samples.pollFirst();
+                    if (nowMillis - it.next().millis() >= retention) {
+                        s.old.pollFirst();
                     } else {
                         break;
                     }
@@ -89,13 +105,14 @@ public final class MetricHistory {
         }
         Sample last;
         Sample start = null;
-        synchronized (s.samples) {
-            if (s.samples.size() < 2) {
+        synchronized (s) {
+            List<Sample> all = s.all();
+            if (all.size() < 2) {
                 return null;
             }
-            last = s.samples.peekLast();
+            last = all.get(all.size() - 1);
             long from = last.millis() - window.toMillis();
-            for (Sample sample : s.samples) {
+            for (Sample sample : all) {
                 if (start == null || sample.millis() <= from) {
                     start = sample;
                 } else {
@@ -120,13 +137,13 @@ public final class MetricHistory {
         if (s == null) {
             return values;
         }
-        synchronized (s.samples) {
-            Sample last = s.samples.peekLast();
+        synchronized (s) {
+            Sample last = s.recent.peekLast();
             if (last == null) {
                 return values;
             }
             long from = last.millis() - window.toMillis();
-            for (Sample sample : s.samples) {
+            for (Sample sample : s.all()) {
                 if (sample.millis() >= from && sample.values().length > 0) {
                     values.add(sample.values()[0]);
                 }
@@ -141,8 +158,8 @@ public final class MetricHistory {
         if (s == null) {
             return 0;
         }
-        synchronized (s.samples) {
-            return s.samples.size();
+        synchronized (s) {
+            return s.old.size() + s.recent.size();
         }
     }
 }

@@ -117,15 +117,21 @@ class SignalsTest {
     }
 
     @Test
-    void history_longRetention_keepsBoundedSamplesAndStillAnswersTheFullWindow() {
+    void history_longRetention_keepsBoundedSamples_answersTheFullWindow_andShortWindowsExactly() {
         Signal rate = signals.throughput("dashboard");
-        rate.track(history, Duration.ofDays(1));
-        for (int i = 0; i < 6000; i++) {
+        rate.track(history, Duration.ofDays(3));
+        for (int i = 0; i < 4 * 24 * 240; i++) { // 4 days at 1 req/s, sampled every 15 s
             answers(15, 200, 80);
             tick(Duration.ofSeconds(15));
         }
-        // 25 hours of 1 req/s, sampled every 15 s: about 2000 samples kept, the day still covered
-        assertThat(rate.value(history, Duration.ofDays(1))).isCloseTo(1.0, within(0.01));
-        assertThat(history.samples("count:endpoint:dashboard")).isBetween(1900, MetricHistory.KEPT + 2);
+        answers(600, 200, 80); // a burst in the last 15 s
+        tick(Duration.ofSeconds(15));
+
+        // the last 6 h every 15 s (1440), before that one per 3 days / 2000 (about 1700 more)
+        assertThat(history.samples("count:endpoint:dashboard")).isBetween(2900, 1441 + MetricHistory.KEPT + 2);
+        assertThat(rate.value(history, Duration.ofDays(3))).isCloseTo(1.0, within(0.01));
+        // a short window on the same series is exact, not stretched to the thinned spacing
+        assertThat(rate.value(history, Duration.ofSeconds(15))).isCloseTo(40.0, within(1e-9));
+        assertThat(rate.value(history, Duration.ofMinutes(5))).isCloseTo((19 * 15 + 600) / 300.0, within(1e-9));
     }
 }
