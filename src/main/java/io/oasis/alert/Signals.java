@@ -356,7 +356,8 @@ public final class Signals {
                     double bad = objective.badShare(history, window);
                     return Double.isNaN(bad) ? Double.NaN : bad / objective.budget();
                 },
-                window -> "(" + objective.badSharePromql(range(window)) + ") / " + objective.budget());
+                window -> "(" + objective.badSharePromql(range(window)) + ") / " + objective.budget() + " and "
+                        + objective.enoughAnswersPromql(range(window)));
     }
 
     static String format(double value) {

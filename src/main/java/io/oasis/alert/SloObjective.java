@@ -119,11 +119,16 @@ public final class SloObjective {
         }
     }
 
-    /** The share (0..1) of bad answers over the window; NaN below the minimum number of requests. */
+    /**
+     * The share (0..1) of bad answers over the window; NaN below the minimum number of requests, and below the
+     * answers the budget needs to mean anything (1 / budget: a 99.9 % objective judges no fewer than 1000 answers,
+     * so that one failure among the first twenty does not page as a 50x burn).
+     */
     double badShare(MetricHistory history, Duration over) {
         MetricHistory.Increase total = history.increase(all, over);
         MetricHistory.Increase failed = history.increase(bad, over);
-        if (total == null || failed == null || total.values()[0] < signals.minRequests()) {
+        if (total == null || failed == null
+                || total.values()[0] < answersNeeded()) {
             return Double.NaN;
         }
         return Math.max(0, failed.values()[0]) / total.values()[0];
@@ -149,6 +154,18 @@ public final class SloObjective {
             case LATENCY -> "1 - sum(rate(oasis_endpoint_requests_seconds_bucket{" + sel + ",le=\""
                     + leLabel(threshold) + "\"}[" + range + "])) / " + count;
         };
+    }
+
+    /** The answers a window needs before its bad share means anything (see {@link #badShare}). */
+    long answersNeeded() {
+        return (long) Math.max(signals.minRequests(), Math.ceil(1 / budget() - 1e-9));
+    }
+
+    /** "There were enough answers in the window", in PromQL, to guard a burn-rate expression with {@code and}. */
+    String enoughAnswersPromql(String range) {
+        String meter = kind == Kind.CACHE_HIT_RATE ? "oasis_endpoint_cache_requests_total"
+                : "oasis_endpoint_requests_seconds_count";
+        return "sum(increase(" + meter + "{endpoint=\"" + endpoint + "\"}[" + range + "])) >= " + answersNeeded();
     }
 
     /** Micrometer's Prometheus bucket label of a threshold that is one of the SLO buckets, in seconds. */

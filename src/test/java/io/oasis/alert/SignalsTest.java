@@ -92,6 +92,21 @@ class SignalsTest {
     }
 
     @Test
+    void burnRate_overFewerAnswersThanTheBudgetCanJudge_isNoSignal() {
+        SloObjective availability = new SloObjective("dashboard", SloObjective.Kind.AVAILABILITY, 0.999, null,
+                Duration.ofDays(30), signals);
+        Signal burn = signals.burnRate(availability);
+        burn.track(history, Duration.ofHours(1));
+        tick(Duration.ZERO);
+        answers(99, 200, 80);
+        answers(1, 503, 80);
+        tick(Duration.ofMinutes(5));
+
+        assertThat(burn.value(history, Duration.ofMinutes(5))).as("1 in 100 against a 0.1 % budget").isNaN();
+        assertThat(availability.budgetRemaining(history)).isNaN();
+    }
+
+    @Test
     void latencyObjective_countsAnswersOverTheThresholdAsBad() {
         SloObjective p99 = new SloObjective("dashboard", SloObjective.Kind.LATENCY, 0.99, Duration.ofMillis(300),
                 Duration.ofDays(30), signals);
