@@ -254,6 +254,16 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             if (flight == null) {
                 Flight mine = cache.startFlight(key);
                 if (mine != null) {
+                    // a call that landed after this request's lookup has stored its answer: take it, call nothing
+                    long now = cache.nowMillis();
+                    CachedValue landed = cache.local(key);
+                    if (cache.judge(landed, now) == UpstreamCache.Freshness.FRESH) {
+                        cache.land(key, mine, new Flight.Result(null, null, landed.value(), 0));
+                        cache.count(UpstreamCache.Result.HIT);
+                        cacheOutcome = "hit";
+                        fromCache(landed, now);
+                        return;
+                    }
                     cache.count(UpstreamCache.Result.MISS);
                     cacheOutcome = "miss";
                     fetch(target, null, composition.deadlineNanos(), result -> {
