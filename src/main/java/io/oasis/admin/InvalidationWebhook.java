@@ -1,15 +1,10 @@
 package io.oasis.admin;
 
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -19,6 +14,7 @@ import io.oasis.cache.CacheInvalidation;
 import io.oasis.cache.CacheProperties;
 import io.oasis.endpoint.Problem;
 import io.oasis.endpoint.ProblemWriter;
+import io.oasis.endpoint.WebhookSignature;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,8 +59,8 @@ public class InvalidationWebhook {
     }
 
     @PostMapping("/webhooks/cache-invalidation")
-    ResponseEntity<byte[]> receive(@RequestHeader(name = "Oasis-Timestamp", required = false) String timestamp,
-                                   @RequestHeader(name = "Oasis-Signature", required = false) String signature,
+    ResponseEntity<byte[]> receive(@RequestHeader(name = WebhookSignature.TIMESTAMP_HEADER, required = false) String timestamp,
+                                   @RequestHeader(name = WebhookSignature.SIGNATURE_HEADER, required = false) String signature,
                                    @RequestBody(required = false) byte[] body, HttpServletRequest request) {
         if (secret == null) {
             return CacheAdmin.problem(new Problem(404, "not-found", "Not found", "the webhook is not configured",
@@ -81,7 +77,7 @@ public class InvalidationWebhook {
 
     /** Why the request is refused, or null when it is genuine, fresh and new. */
     String refusal(String timestamp, String signature, byte[] body) {
-        if (timestamp == null || signature == null || !signature.startsWith("sha256=")) {
+        if (timestamp == null || signature == null || !signature.startsWith(WebhookSignature.PREFIX)) {
             return "Oasis-Timestamp and Oasis-Signature: sha256=<hex> are required";
         }
         long seconds;
@@ -93,10 +89,10 @@ public class InvalidationWebhook {
         if (Math.abs(clock.nowMillis() - seconds * 1000) > toleranceMillis) {
             return "Oasis-Timestamp is outside the tolerance of " + toleranceMillis / 1000 + " s";
         }
-        byte[] expected = sign(timestamp.trim(), body);
+        byte[] expected = WebhookSignature.hmac(secret, timestamp.trim(), body);
         byte[] given;
         try {
-            given = HexFormat.of().parseHex(signature.substring("sha256=".length()).trim());
+            given = HexFormat.of().parseHex(signature.substring(WebhookSignature.PREFIX.length()).trim());
         } catch (IllegalArgumentException e) {
             return "the signature is not hexadecimal";
         }
@@ -107,16 +103,5 @@ public class InvalidationWebhook {
             return "this signature was used before";
         }
         return null;
-    }
-
-    private byte[] sign(String timestamp, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-            return mac.doFinal(body);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("every JVM has HmacSHA256", e);
-        }
     }
 }

@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.Properties;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.oasis.config.ConfigurationException;
+import io.oasis.endpoint.WebhookSignature;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -96,8 +98,10 @@ public final class AlertChannelRoutes extends RouteBuilder {
                 case "webhook" -> route.process(e -> {
                     String body = ChannelMessages.webhook(notifications(e), source);
                     String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
-                    post(channel, body, Map.of("Oasis-Timestamp", timestamp,
-                            "Oasis-Signature", ChannelMessages.signature(channel.secret(), timestamp, body)));
+                    post(channel, body, Map.of(WebhookSignature.TIMESTAMP_HEADER, timestamp,
+                            WebhookSignature.SIGNATURE_HEADER, WebhookSignature.header(
+                                    channel.secret().getBytes(StandardCharsets.UTF_8), timestamp,
+                                    body.getBytes(StandardCharsets.UTF_8))));
                 });
                 default -> throw new IllegalStateException(channel.type());
             }
