@@ -109,16 +109,20 @@ public final class AlertRules {
                 throw new ConfigurationException(key + ".window", text(window), "must be positive", "E.g. 30d.");
             }
             String availability = own.availability() != null ? own.availability() : defaults.availability();
-            objective(key + ".availability", endpoint, SloObjective.Kind.AVAILABILITY, availability, null, window);
-            String errorRate = own.errorRate() != null ? own.errorRate() : defaults.errorRate();
-            if (errorRate != null && !errorRate.isBlank()) {
-                double allowed = percent(key + ".error-rate", errorRate);
-                objective(key + ".error-rate", endpoint, SloObjective.Kind.ERROR_RATE,
-                        String.valueOf(100 - allowed), null, window);
+            if (isSet(availability)) {
+                objective(key + ".availability", endpoint, SloObjective.Kind.AVAILABILITY,
+                        percent(key + ".availability", availability), null, window);
             }
-            if (answerCached.contains(endpoint)) {
-                String hitRate = own.cacheHitRate() != null ? own.cacheHitRate() : defaults.cacheHitRate();
-                objective(key + ".cache-hit-rate", endpoint, SloObjective.Kind.CACHE_HIT_RATE, hitRate, null, window);
+            String errorRate = own.errorRate() != null ? own.errorRate() : defaults.errorRate();
+            if (isSet(errorRate)) {
+                // the objective counts good answers: 0.1 % errors allowed is 99.9 % good
+                objective(key + ".error-rate", endpoint, SloObjective.Kind.ERROR_RATE,
+                        100 - percent(key + ".error-rate", errorRate), null, window);
+            }
+            String hitRate = own.cacheHitRate() != null ? own.cacheHitRate() : defaults.cacheHitRate();
+            if (answerCached.contains(endpoint) && isSet(hitRate)) {
+                objective(key + ".cache-hit-rate", endpoint, SloObjective.Kind.CACHE_HIT_RATE,
+                        percent(key + ".cache-hit-rate", hitRate), null, window);
             }
             Map<String, Duration> latency = own.latency() != null ? own.latency() : defaults.latency();
             if (latency != null) {
@@ -138,18 +142,20 @@ public final class AlertRules {
                     "Use one of " + EndpointMetrics.SLO_BUCKETS.stream().map(d -> d.toMillis() + "ms").toList()
                             + ": the share under the threshold is then exact, here and in Prometheus.");
         }
-        objective(key, endpoint, SloObjective.Kind.LATENCY, String.valueOf(p), threshold, window);
+        objective(key, endpoint, SloObjective.Kind.LATENCY, p, threshold, window);
     }
 
-    private void objective(String key, String endpoint, SloObjective.Kind kind, String target, Duration threshold,
+    private static boolean isSet(String value) {
+        return value != null && !value.isBlank();
+    }
+
+    /** @param percent the share of good answers, in % */
+    private void objective(String key, String endpoint, SloObjective.Kind kind, double percent, Duration threshold,
                            Duration window) {
-        if (target == null || target.isBlank()) {
-            return;
-        }
-        double share = Math.round(percent(key, target) * 10_000) / 1_000_000.0; // 99.9 -> 0.999, not 0.99900..01
+        double share = Math.round(percent * 10_000) / 1_000_000.0; // 99.9 -> 0.999, not 0.99900..01
         if (share <= 0 || share >= 1) {
-            throw new ConfigurationException(key, target, "an objective is a share above 0 and below 100 %",
-                    "E.g. 99.9 (%).");
+            throw new ConfigurationException(key, Signals.format(percent) + " %",
+                    "an objective is a share above 0 and below 100 %", "E.g. 99.9 (%).");
         }
         SloObjective objective = new SloObjective(endpoint, kind, share, threshold, window, signals);
         objective.track(history, window);

@@ -17,14 +17,16 @@ import org.springframework.stereotype.Component;
 public class PartMetrics {
 
     private final MeterRegistry registry;
-    private final Map<String, Counter[]> byPart = new ConcurrentHashMap<>();
+    // endpoint -> part -> counters by status: two lookups, no key built per part per request
+    private final Map<String, Map<String, Counter[]>> byPart = new ConcurrentHashMap<>();
 
     public PartMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
     public void count(String endpoint, String part, PartStatus status) {
-        byPart.computeIfAbsent(endpoint + '/' + part, k -> counters(endpoint, part))[status.ordinal()].increment();
+        byPart.computeIfAbsent(endpoint, e -> new ConcurrentHashMap<>())
+                .computeIfAbsent(part, p -> counters(endpoint, part))[status.ordinal()].increment();
     }
 
     private Counter[] counters(String endpoint, String part) {
