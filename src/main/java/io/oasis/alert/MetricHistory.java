@@ -130,7 +130,7 @@ public final class MetricHistory {
         return new Increase(delta, last.millis() - start.millis());
     }
 
-    /** The first value of every sample within {@code window} before the last one, oldest first. */
+    /** The first value of every sample from {@code window} before the last sample up to it, oldest first. */
     public List<Double> values(String id, Duration window) {
         Series s = series.get(id);
         List<Double> values = new ArrayList<>();
