@@ -50,6 +50,7 @@ public class SharedCache implements HealthIndicator, DisposableBean {
     private final boolean enabled;
     private final String prefix;
     private final long retryAfterNanos;
+    private final Duration commandTimeout;
     private final RedisClient client;
     private final RedisURI uri;
     private final AtomicReference<StatefulRedisConnection<byte[], byte[]>> connection = new AtomicReference<>();
@@ -66,6 +67,7 @@ public class SharedCache implements HealthIndicator, DisposableBean {
         this.enabled = redis.enabled();
         this.prefix = redis.keyPrefix();
         this.retryAfterNanos = redis.retryAfter().toNanos();
+        this.commandTimeout = redis.commandTimeout();
         this.errors = Counter.builder(OasisMetrics.CACHE_REDIS_ERRORS)
                 .description("Redis commands that failed or timed out").register(registry);
         Gauge.builder(OasisMetrics.CACHE_REDIS_UP, up, u -> enabled ? (u.get() ? 1 : 0) : -1)
@@ -244,6 +246,19 @@ public class SharedCache implements HealthIndicator, DisposableBean {
         }
     }
 
+    /**
+     * The connection for other shared state (rate limits), or null while Redis is away or left alone after a
+     * failure; report each outcome with {@link #succeeded()} or {@link #failed}.
+     */
+    public RedisAsyncCommands<byte[], byte[]> available() {
+        return commands();
+    }
+
+    /** The command timeout: the longest a Redis command may take before it counts as failed. */
+    public Duration commandTimeout() {
+        return commandTimeout;
+    }
+
     /** While down, a health check asks Redis (PING) so that its return shows without waiting for traffic. */
     private void probe() {
         RedisAsyncCommands<byte[], byte[]> redis = commands();
@@ -305,18 +320,18 @@ public class SharedCache implements HealthIndicator, DisposableBean {
         });
     }
 
-    private void succeeded() {
+    public void succeeded() {
         if (up.compareAndSet(false, true)) {
-            LOG.info("Redis cache tier at {}:{} is available", uri.getHost(), uri.getPort());
+            LOG.info("Redis at {}:{} is available (shared cache tier and limits)", uri.getHost(), uri.getPort());
         }
     }
 
-    private void failed(String command, Throwable error) {
+    public void failed(String command, Throwable error) {
         errors.increment();
         lastError.set(command + ": " + error.getClass().getSimpleName() + " " + error.getMessage());
         downUntil.set(System.nanoTime() + retryAfterNanos);
         if (up.compareAndSet(true, false) || warnedOnce.compareAndSet(false, true)) {
-            LOG.warn("Redis cache tier unavailable ({}); carrying on with the local tier, retrying in {} ms",
+            LOG.warn("Redis unavailable ({}); caching on with the local tier, shared limits as configured, retrying in {} ms",
                     lastError.get(), retryAfterNanos / 1_000_000);
         }
     }

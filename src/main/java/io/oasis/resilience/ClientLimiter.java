@@ -22,8 +22,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Component;
 
 /**
- * The per-client rate limit: a token bucket per client (Bucket4j), kept in a bounded map (Caffeine). A client over
- * its limit gets 429 with Retry-After and RateLimit headers before anything else is done for it.
+ * The per-client rate limit: a token bucket per client (Bucket4j), kept in a bounded map (Caffeine), or in Redis for
+ * all instances together when {@code oasis.shared-limits} is on. A client over its limit gets 429 with Retry-After
+ * and RateLimit headers before anything else is done for it.
  */
 @Component
 public class ClientLimiter {
@@ -37,12 +38,17 @@ public class ClientLimiter {
     private final List<Cidr> trusted = new ArrayList<>();
     private final Cache<String, Bucket> buckets;
     private final Bandwidth bandwidth;
+    /** null: each instance counts alone. */
+    private final SharedLimits.Limit shared;
 
     private final Counter limited;
+    private final Counter unavailable;
 
-    public ClientLimiter(ClientLimitProperties properties, MeterRegistry registry) {
+    public ClientLimiter(ClientLimitProperties properties, SharedLimits sharedLimits, MeterRegistry registry) {
         this.limited = Counter.builder(OasisMetrics.REQUESTS_RATE_LIMITED).tag(OasisMetrics.TAG_LIMIT, "client")
                 .description("requests refused with 429").register(registry);
+        this.unavailable = Counter.builder(OasisMetrics.REQUESTS_SHED)
+                .tag(OasisMetrics.TAG_REASON, "shared-limit-unavailable").register(registry);
         this.requests = properties.requests();
         if (requests < 0) {
             throw new ConfigurationException(KEY + ".requests", requests, "must be 0 (off) or more", "E.g. 100.");
@@ -66,6 +72,8 @@ public class ClientLimiter {
                 : Bandwidth.builder().capacity(requests).refillGreedy(requests, properties.per()).build();
         this.buckets = Caffeine.newBuilder().maximumSize(properties.maxClients())
                 .expireAfterAccess(properties.per().multipliedBy(2)).build();
+        this.shared = requests > 0 && sharedLimits.enabled()
+                ? sharedLimits.limit("client", requests, properties.per(), 0, properties.maxClients()) : null;
     }
 
     /**
@@ -78,17 +86,39 @@ public class ClientLimiter {
             return;
         }
         String client = client(request);
-        ConsumptionProbe probe = buckets.get(client, c -> Bucket.builder().addLimit(bandwidth).build())
-                .tryConsumeAndReturnRemaining(1);
-        if (!probe.isConsumed()) {
-            limited.increment();
-            long retryAfter = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L));
-            throw new ProblemException(new Problem(429, "rate-limited", "Too many requests",
-                    "this client is over its limit of " + requests + " requests per " + perSeconds + " s",
-                    Map.of()), Map.of("Retry-After", Long.toString(retryAfter),
-                    "RateLimit", "limit=" + requests + ", remaining=0, reset=" + retryAfter,
-                    "RateLimit-Policy", requests + ";w=" + perSeconds));
+        Bucket local = buckets.get(client, c -> Bucket.builder().addLimit(bandwidth).build());
+        long nanosToWait;
+        if (shared == null) {
+            ConsumptionProbe probe = local.tryConsumeAndReturnRemaining(1);
+            if (probe.isConsumed()) {
+                return;
+            }
+            nanosToWait = probe.getNanosToWaitForRefill();
+        } else {
+            // Bucket4j's request timeout (the Redis command timeout) bounds this wait
+            SharedLimits.Verdict verdict = shared.tryConsume(sharedKey(client), local).join();
+            if (verdict.admitted()) {
+                return;
+            }
+            nanosToWait = verdict.nanosToWait();
+            if (verdict.refusedUnchecked()) {
+                unavailable.increment();
+                throw new ProblemException(new Problem(503, "rate-limit-unavailable", "Service unavailable",
+                        "the shared rate limit cannot be checked now", Map.of()),
+                        Map.of("Retry-After", Long.toString(seconds(nanosToWait))));
+            }
         }
+        limited.increment();
+        long retryAfter = seconds(nanosToWait);
+        throw new ProblemException(new Problem(429, "rate-limited", "Too many requests",
+                "this client is over its limit of " + requests + " requests per " + perSeconds + " s",
+                Map.of()), Map.of("Retry-After", Long.toString(retryAfter),
+                "RateLimit", "limit=" + requests + ", remaining=0, reset=" + retryAfter,
+                "RateLimit-Policy", requests + ";w=" + perSeconds));
+    }
+
+    private static long seconds(long nanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nanos + 999_999_999L));
     }
 
     /**
@@ -101,6 +131,9 @@ public class ClientLimiter {
         boolean known = false;
         for (String prefix : new String[] {"a:", "p:", "h:"}) {
             known |= buckets.asMap().remove(prefix + client.trim()) != null;
+            if (shared != null) {
+                shared.forget(sharedKey(prefix + client.trim()));
+            }
         }
         return known;
     }
@@ -134,13 +167,18 @@ public class ClientLimiter {
             return null;
         }
         String key = client(request);
-        if (!key.startsWith("h:")) {
-            return key;
-        }
+        return key.startsWith("h:") ? "h:" + sha256(key).substring(0, 12) : key;
+    }
+
+    /** The client's key in Redis: a header value (often an API key) only as its SHA-256. */
+    private static String sharedKey(String client) {
+        return client.startsWith("h:") ? "h:" + sha256(client) : client;
+    }
+
+    private static String sha256(String text) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return "h:" + java.util.HexFormat.of().formatHex(digest, 0, 6);
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

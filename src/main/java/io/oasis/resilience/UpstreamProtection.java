@@ -28,8 +28,10 @@ public final class UpstreamProtection {
     private volatile RateLimit rateLimit;
     private final RetryPolicy retry;
     private final RetryBudget retryBudget;
+    private final SharedLimits sharedLimits;
 
-    public UpstreamProtection(String upstream, UpstreamSettings settings) {
+    public UpstreamProtection(String upstream, UpstreamSettings settings, SharedLimits sharedLimits) {
+        this.sharedLimits = sharedLimits;
         UpstreamSettings.Breaker b = settings.breaker();
         Duration slow = b.slowCallDuration() != null ? b.slowCallDuration() : settings.responseTimeout();
         this.breaker = CircuitBreaker.of(upstream, CircuitBreakerConfig.custom()
@@ -59,7 +61,7 @@ public final class UpstreamProtection {
                 .maxWaitDuration(Duration.ZERO)
                 .writableStackTraceEnabled(false)
                 .build());
-        setRateLimit(settings.rateLimit().requests(), settings.rateLimit().per());
+        setRateLimit(settings.rateLimit().requests(), settings.rateLimit().per(), 0);
         UpstreamSettings.Retry r = settings.retry();
         this.retry = new RetryPolicy(r.attempts(), r.baseDelay(), r.maxDelay());
         this.retryBudget = new RetryBudget(r.budgetRatio(), r.budgetMinPerSecond(),
@@ -74,20 +76,23 @@ public final class UpstreamProtection {
         return bulkhead;
     }
 
-    /** Takes one call from the upstream's rate limit; true when there is no limit. */
-    public boolean tryRate() {
-        RateLimit limit = rateLimit;
-        return limit == null || limit.bucket().tryConsume(1);
+    /**
+     * Replaces the upstream's rate limit, starting with a full bucket; {@code requests} 0 removes it. With shared
+     * limits the new limit replaces the one in Redis, for every instance (a newer version wins).
+     */
+    public void setRateLimit(long requests, Duration per) {
+        setRateLimit(requests, per, System.currentTimeMillis());
     }
 
-    /** Replaces the upstream's rate limit, starting with a full bucket; {@code requests} 0 removes it. */
-    public void setRateLimit(long requests, Duration per) {
+    private void setRateLimit(long requests, Duration per, long version) {
         if (requests < 0 || per == null || per.isZero() || per.isNegative()) {
             throw new IllegalArgumentException("a rate limit is 0 (none) or more requests per a positive duration, not "
                     + requests + " per " + per);
         }
         this.rateLimit = requests == 0 ? null : new RateLimit(requests, per, Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(requests).refillGreedy(requests, per).build()).build());
+                .addLimit(Bandwidth.builder().capacity(requests).refillGreedy(requests, per).build()).build(),
+                sharedLimits != null && sharedLimits.enabled()
+                        ? sharedLimits.limit("upstream", requests, per, version, 1) : null);
     }
 
     /** The rate limit in force, null when there is none. */
@@ -103,7 +108,10 @@ public final class UpstreamProtection {
         return retryBudget;
     }
 
-    /** A rate limit in force: so many calls per period, and the bucket counting them. */
-    public record RateLimit(long requests, Duration per, Bucket bucket) {
+    /**
+     * A rate limit in force: so many calls per period, and the bucket counting them in this instance; with
+     * {@code shared}, Redis counts them for all instances and the local bucket serves while Redis is away.
+     */
+    public record RateLimit(long requests, Duration per, Bucket bucket, SharedLimits.Limit shared) {
     }
 }

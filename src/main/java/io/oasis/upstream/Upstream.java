@@ -12,6 +12,7 @@ import java.util.function.Function;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.oasis.cache.UpstreamCache;
 import io.oasis.observe.UpstreamMetrics;
+import io.oasis.resilience.SharedLimits;
 import io.oasis.resilience.UpstreamProtection;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
@@ -57,7 +58,7 @@ public final class Upstream implements AutoCloseable {
     private final UpstreamCache cache;
 
     Upstream(String name, URI baseUrl, UpstreamSettings settings, MeterRegistry registry,
-             Function<Upstream, UpstreamCache> cacheFactory) {
+             Function<Upstream, UpstreamCache> cacheFactory, SharedLimits sharedLimits) {
         this.name = name;
         this.host = new HttpHost(baseUrl.getScheme(), baseUrl.getHost(), baseUrl.getPort());
         String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
@@ -106,7 +107,7 @@ public final class Upstream implements AutoCloseable {
                 .disableConnectionState()
                 .setUserAgent("oasis")
                 .build();
-        this.protection = new UpstreamProtection(name, settings);
+        this.protection = new UpstreamProtection(name, settings, sharedLimits);
         this.metrics = new UpstreamMetrics(name, registry, pool, protection.breaker());
         this.cache = settings.cache().enabled() ? cacheFactory.apply(this) : null;
         this.client.start();

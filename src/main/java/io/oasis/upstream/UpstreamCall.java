@@ -438,14 +438,38 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
                         : this::attempt), injected.delayNanos());
                 return;
             }
+            if (deadlineNanos - System.nanoTime() <= 0) {
+                end(Failure.TIMEOUT, "not attempted: the endpoint's budget was spent", null);
+                return;
+            }
+            UpstreamProtection.RateLimit limit = protection.rateLimit();
+            if (limit != null && limit.shared() != null) {
+                // counted in Redis for all instances: the call goes on when Redis answers, on a Lettuce thread
+                limit.shared().tryConsume(upstream.name(), limit.bucket()).whenComplete((verdict, error) ->
+                        guarded(() -> {
+                            if (verdict != null && verdict.admitted()) {
+                                send();
+                            } else {
+                                end(Failure.RATE_LIMITED, verdict != null && verdict.refusedUnchecked()
+                                        ? "not called: the shared rate limit cannot be checked (Redis unreachable)"
+                                        : "not called: the upstream's rate limit is reached", null);
+                            }
+                        }));
+                return;
+            }
+            if (limit != null && !limit.bucket().tryConsume(1)) {
+                end(Failure.RATE_LIMITED, "not called: the upstream's rate limit is reached", null);
+                return;
+            }
+            send();
+        }
+
+        /** Through the breaker and the bulkhead onto the wire, with what is left of the budget. */
+        private void send() {
             long now = System.nanoTime();
             long timeout = Math.min(upstream.responseTimeoutNanos(), deadlineNanos - now);
             if (timeout <= 0) {
                 end(Failure.TIMEOUT, "not attempted: the endpoint's budget was spent", null);
-                return;
-            }
-            if (!protection.tryRate()) {
-                end(Failure.RATE_LIMITED, "not called: the upstream's rate limit is reached", null);
                 return;
             }
             CircuitBreaker breaker = protection.breaker();

@@ -18,6 +18,7 @@ import io.oasis.cache.CacheProperties;
 import io.oasis.cache.SharedCache;
 import io.oasis.cache.UpstreamCache;
 import io.oasis.config.ConfigurationException;
+import io.oasis.resilience.SharedLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -38,7 +39,7 @@ public class Upstreams implements DisposableBean {
     private final Set<String> forwardedHeaders = new LinkedHashSet<>();
 
     public Upstreams(UpstreamProperties properties, MeterRegistry registry, CacheProperties cacheProperties,
-                     SharedCache shared, CacheClock clock, ObjectMapper json) {
+                     SharedCache shared, CacheClock clock, ObjectMapper json, SharedLimits sharedLimits) {
         Set<String> identityHeaders = new HashSet<>();
         cacheProperties.identityHeaders().forEach(h -> identityHeaders.add(h.toLowerCase(Locale.ROOT)));
         check("oasis.upstream-defaults", properties.upstreamDefaults());
@@ -78,7 +79,7 @@ public class Upstreams implements DisposableBean {
                         key, staleIfError.toMillis(), settings.breaker().openDuration().toMillis());
             }
             Upstream upstream = new Upstream(name, baseUrl(key, settings.baseUrl()), settings, registry,
-                    u -> new UpstreamCache(name, settings.cache(), vary, shared, clock, json, registry));
+                    u -> new UpstreamCache(name, settings.cache(), vary, shared, clock, json, registry), sharedLimits);
             byName.put(name, upstream);
             forwardedHeaders.addAll(upstream.forwardHeaders());
         });

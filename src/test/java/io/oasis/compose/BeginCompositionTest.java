@@ -44,7 +44,7 @@ class BeginCompositionTest {
 
     private final BeginComposition begin = new BeginComposition(new EndpointContracts(ENDPOINTS),
             shedding, new ClientLimiter(new ClientLimitProperties("address", List.of(), 0, Duration.ofSeconds(1), 10),
-                    new SimpleMeterRegistry()),
+                    Fixtures.instanceLimits(), new SimpleMeterRegistry()),
             new FaultInjection(new FaultInjection.Settings(false, null)), Fixtures.answers(ENDPOINTS, UPSTREAMS),
             new Tracing(OpenTelemetry.noop()), Fixtures.outcomes(), UPSTREAMS);
 

@@ -6,6 +6,7 @@ import java.util.List;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.oasis.config.ConfigurationException;
 import io.oasis.endpoint.ProblemException;
+import io.oasis.support.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 
@@ -16,7 +17,7 @@ class ClientLimiterTest {
 
     private static ClientLimiter limiter(String key, List<String> trusted, int requests) {
         return new ClientLimiter(new ClientLimitProperties(key, trusted, requests, Duration.ofSeconds(10), 1000),
-                new SimpleMeterRegistry());
+                Fixtures.instanceLimits(), new SimpleMeterRegistry());
     }
 
     private static MockHttpServletRequest from(String peer, String forwardedFor) {

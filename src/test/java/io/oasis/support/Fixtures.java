@@ -15,6 +15,8 @@ import io.oasis.observe.EndpointMetrics;
 import io.oasis.observe.RequestContext;
 import io.oasis.observe.RequestLogProperties;
 import io.oasis.observe.RequestOutcome;
+import io.oasis.resilience.SharedLimitProperties;
+import io.oasis.resilience.SharedLimits;
 import io.oasis.upstream.UpstreamProperties;
 import io.oasis.upstream.Upstreams;
 
@@ -35,8 +37,16 @@ public final class Fixtures {
 
     public static Upstreams upstreams(UpstreamProperties properties, CacheProperties cache) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        return new Upstreams(properties, registry, cache, new SharedCache(cache, registry), new SystemCacheClock(),
-                new ObjectMapper());
+        SharedCache shared = new SharedCache(cache, registry);
+        return new Upstreams(properties, registry, cache, shared, new SystemCacheClock(), new ObjectMapper(),
+                new SharedLimits(new SharedLimitProperties(false, "local"), cache, shared, registry));
+    }
+
+    /** Rate limits counted by each instance alone. */
+    public static SharedLimits instanceLimits() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        return new SharedLimits(new SharedLimitProperties(false, "local"), NO_REDIS,
+                new SharedCache(NO_REDIS, registry), registry);
     }
 
     /** A whole-answer cache for these endpoints, invalidated through an instance-local CacheInvalidation. */
