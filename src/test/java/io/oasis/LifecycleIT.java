@@ -2,8 +2,10 @@ package io.oasis;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.oasis.support.Http;
 import io.oasis.support.OasisInstance;
@@ -11,6 +13,9 @@ import io.oasis.support.UpstreamStubs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationListener;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
@@ -56,6 +61,12 @@ class LifecycleIT {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> !SERVER.findAll(getRequestedFor(urlPathMatching("/orders/.*"))).isEmpty());
 
+        List<ReadinessState> readiness = new CopyOnWriteArrayList<>();
+        oasis.context().addApplicationListener((ApplicationListener<AvailabilityChangeEvent<?>>) e -> {
+            if (e.getState() instanceof ReadinessState state) {
+                readiness.add(state);
+            }
+        });
         long start = System.nanoTime();
         oasis.close();
 
@@ -65,5 +76,7 @@ class LifecycleIT {
         assertThat(Http.json(answer).at("/orders/0/id").asText()).isEqualTo("o-slow");
         assertThat(Http.json(answer).at("/_meta/parts/orders/status").asText()).isEqualTo("ok");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(readiness).as("the readiness probe refuses once shutdown begins")
+                .containsExactly(ReadinessState.REFUSING_TRAFFIC);
     }
 }

@@ -2,93 +2,274 @@ package io.oasis.check;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.oasis.config.ConfigurationException;
+import io.oasis.endpoint.EndpointContract;
 import io.oasis.endpoint.EndpointContracts;
+import io.oasis.endpoint.EndpointProperties;
+import io.oasis.upstream.Upstream;
 import io.oasis.upstream.UpstreamCall;
 import io.oasis.upstream.UpstreamCallTemplate;
+import io.oasis.upstream.UpstreamSettings;
+import io.oasis.upstream.Upstreams;
 import io.oasis.upstream.UrlTemplate;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.OriginLookup;
+import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
 import org.springframework.stereotype.Component;
 
 /**
- * Checks, once the routes exist, what no single route or setting can check alone: every configured endpoint has a
- * route, every call belongs to an endpoint route, every {parameter} is one the endpoint accepts, every {part.field}
- * names a call of the same endpoint, and no calls depend on each other in a circle. A finding stops startup
- * (on ApplicationStartedEvent: Camel ignores exceptions from its own after-start hook).
+ * Checks, once the routes exist, what no single route or setting can check alone, and reports every finding at
+ * once: errors (an endpoint without a route, a call outside an endpoint, an unknown {parameter} or {part.field},
+ * calls waiting for each other in a circle) stop startup; warnings ({@link Lints}) are logged. Each finding names
+ * the file, the route or key, and the fix. Runs at every startup (on ApplicationStartedEvent: Camel ignores
+ * exceptions from its own after-start hook) and for {@code java -jar oasis.jar check} ({@link CheckCommand}).
  */
 @Component
 public class CompositionCheck {
 
-    private final EndpointContracts contracts;
-    private final UpstreamCallTemplate template;
-    private final CamelContext camelContext;
+    private static final Logger LOG = LoggerFactory.getLogger(CompositionCheck.class);
 
-    public CompositionCheck(EndpointContracts contracts, UpstreamCallTemplate template, CamelContext camelContext) {
+    private final EndpointContracts contracts;
+    private final EndpointProperties endpoints;
+    private final UpstreamCallTemplate template;
+    private final Upstreams upstreams;
+    private final CamelContext camelContext;
+    private final CheckProperties bounds;
+    private final ConfigurableEnvironment environment;
+    private volatile List<Finding> findings = List.of();
+
+    public CompositionCheck(EndpointContracts contracts, EndpointProperties endpoints, UpstreamCallTemplate template,
+                            Upstreams upstreams, CamelContext camelContext, CheckProperties bounds,
+                            ConfigurableEnvironment environment) {
         this.contracts = contracts;
+        this.endpoints = endpoints;
         this.template = template;
+        this.upstreams = upstreams;
         this.camelContext = camelContext;
+        this.bounds = bounds;
+        this.environment = environment;
     }
 
+    /** What the last check found, errors first. */
+    public List<Finding> findings() {
+        return findings;
+    }
+
+    /**
+     * @throws CheckFailure when a finding is an error, with every finding in its message
+     */
     @EventListener(ApplicationStartedEvent.class)
     public void check() {
+        List<Finding> found = new ArrayList<>(structure());
+        Lints.run(model(), bounds).forEach(f -> found.add(f.file() != null ? f : f.in(origin(f.subject()))));
+        found.sort((a, b) -> a.severity().compareTo(b.severity()));
+        this.findings = List.copyOf(found);
+        found.stream().filter(f -> f.severity() == Finding.Severity.WARNING).forEach(f -> LOG.warn("{}", f.line()));
+        if (found.stream().anyMatch(f -> f.severity() == Finding.Severity.ERROR)) {
+            throw new CheckFailure(findings);
+        }
+    }
+
+    /** The errors: what makes an endpoint's composition wrong, not only slow. */
+    private List<Finding> structure() {
+        List<Finding> errors = new ArrayList<>();
         for (String endpoint : contracts.configured()) {
             if (camelContext.getRoute(endpoint) == null) {
-                throw new ConfigurationException("oasis.endpoints." + endpoint, endpoint, "no route has this id",
-                        "Give the endpoint route id: " + endpoint + ", or remove the entry.");
+                errors.add(error("endpoint-route", origin("oasis.endpoints." + endpoint), "oasis.endpoints." + endpoint,
+                        "no route has the id " + endpoint, "Give the endpoint's route id: " + endpoint
+                                + ", or remove the entry."));
             }
         }
-        Map<String, Map<String, UpstreamCall>> byEndpoint = new HashMap<>();
-        for (UpstreamCall call : template.calls()) {
-            byEndpoint.computeIfAbsent(call.endpoint(), e -> new HashMap<>()).put(call.part(), call);
-        }
+        Map<String, Map<String, UpstreamCall>> byEndpoint = byEndpoint();
         byEndpoint.forEach((endpoint, calls) -> {
-            String where = "route " + calls.values().iterator().next().routeId() + " parameter endpoint";
+            UpstreamCall first = calls.values().iterator().next();
             if (camelContext.getRoute(endpoint) == null) {
-                throw new ConfigurationException(where, endpoint, "no endpoint route has this id",
-                        "Set endpoint to the id of the route that calls direct:" + endpoint + "-<part>.");
+                errors.add(error("endpoint-route", file(first.routeId()), "route " + first.routeId() + " parameter "
+                        + "endpoint", "'" + endpoint + "': no endpoint route has this id",
+                        "Set endpoint to the id of the route that calls direct:" + endpoint + "-<part>."));
+                return;
             }
             List<String> accepted = contracts.get(endpoint).parameterNames();
             for (UpstreamCall call : calls.values()) {
                 List<UrlTemplate.Placeholder> placeholders = new ArrayList<>(call.url().placeholders());
                 call.tags().placeholders().stream().filter(p -> !"response".equals(p.part()))
                         .forEach(placeholders::add);
+                String where = "route " + call.routeId() + " parameter path/query/cacheTags";
                 for (UrlTemplate.Placeholder p : placeholders) {
-                    String key = "route " + call.routeId() + " parameter path/query/cacheTags";
                     if (!p.fromPart() && !accepted.contains(p.name())) {
-                        throw new ConfigurationException(key, "{" + p.name() + "}",
-                                "not a parameter of endpoint " + endpoint + " (it accepts " + accepted + ")",
-                                "Declare it under oasis.endpoints." + endpoint + ".parameters, or fix the name.");
+                        errors.add(error("unknown-parameter", file(call.routeId()), where, "{" + p.name() + "} is "
+                                + "not a parameter of endpoint " + endpoint + " (it accepts " + accepted + ")",
+                                "Declare it under oasis.endpoints." + endpoint + ".parameters, or fix the name."));
                     }
                     if (p.fromPart() && !calls.containsKey(p.part())) {
-                        throw new ConfigurationException(key, "{" + p.name() + "}",
-                                "endpoint " + endpoint + " has no part named " + p.part() + " (it has "
-                                        + calls.keySet() + ")", "Name an earlier call of the same endpoint.");
+                        errors.add(error("unknown-part", file(call.routeId()), where, "{" + p.name() + "}: endpoint "
+                                + endpoint + " has no part named " + p.part() + " (it has " + calls.keySet() + ")",
+                                "Name an earlier call of the same endpoint."));
                     }
                 }
             }
-            for (UpstreamCall call : calls.values()) {
-                noCycle(call, calls, new ArrayList<>());
+            List<String> circle = circle(calls);
+            if (circle != null) {
+                UpstreamCall call = calls.get(circle.get(0));
+                errors.add(error("dependency-cycle", file(call.routeId()), "route " + call.routeId()
+                                + " parameter path/query", String.join(" -> ", circle)
+                                + ": these calls wait for each other in a circle",
+                        "A call may only use the values of calls that do not depend on it."));
             }
         });
+        return errors;
+    }
+
+    private Map<String, Map<String, UpstreamCall>> byEndpoint() {
+        Map<String, Map<String, UpstreamCall>> byEndpoint = new LinkedHashMap<>();
+        for (UpstreamCall call : template.calls()) {
+            byEndpoint.computeIfAbsent(call.endpoint(), e -> new LinkedHashMap<>()).put(call.part(), call);
+        }
+        return byEndpoint;
+    }
+
+    /** The first circle among the calls' dependencies, as the parts along it; null when there is none. */
+    private static List<String> circle(Map<String, UpstreamCall> calls) {
+        for (UpstreamCall call : calls.values()) {
+            List<String> found = circle(call, calls, new ArrayList<>());
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     /** Depth-first along the dependencies; an endpoint has a handful of calls, so no memo is needed. */
-    private static void noCycle(UpstreamCall call, Map<String, UpstreamCall> calls, List<String> path) {
+    private static List<String> circle(UpstreamCall call, Map<String, UpstreamCall> calls, List<String> path) {
         if (path.contains(call.part())) {
-            path.add(call.part());
-            throw new ConfigurationException("route " + call.routeId() + " parameter path/query",
-                    String.join(" -> ", path), "these calls wait for each other in a circle",
-                    "A call may only use the values of calls that do not depend on it.");
+            List<String> circle = new ArrayList<>(path.subList(path.indexOf(call.part()), path.size()));
+            circle.add(call.part());
+            return circle;
         }
         path.add(call.part());
         for (String dependency : call.url().dependencies()) {
-            noCycle(calls.get(dependency), calls, path);
+            UpstreamCall next = calls.get(dependency);
+            List<String> found = next == null ? null : circle(next, calls, path);
+            if (found != null) {
+                return found;
+            }
         }
         path.remove(path.size() - 1);
+        return null;
+    }
+
+    /** The endpoints, calls and upstreams as the lints read them. */
+    private CompositionModel model() {
+        List<CompositionModel.Endpoint> endpointModels = new ArrayList<>();
+        for (String endpoint : contracts.configured()) {
+            EndpointContract contract = contracts.get(endpoint);
+            EndpointProperties.Endpoint own = endpoints.endpoints().get(endpoint);
+            endpointModels.add(new CompositionModel.Endpoint(endpoint,
+                    java.time.Duration.ofNanos(contract.callBudgetNanos()), own == null ? null : own.targetRate(),
+                    contract.maxRate(), file(endpoint)));
+        }
+        List<CompositionModel.Call> calls = template.calls().stream().map(c -> new CompositionModel.Call(
+                c.endpoint(), c.part(), c.upstream().name(), c.routeId(), List.copyOf(c.url().dependencies()),
+                c.stale(), file(c.routeId()))).toList();
+        Map<String, UpstreamSettings> settings = new HashMap<>();
+        for (Upstream upstream : upstreams.all().values()) {
+            settings.put(upstream.name(), upstream.settings());
+        }
+        return new CompositionModel(endpointModels, calls, settings);
+    }
+
+    /** The file a route was loaded from, e.g. routes/endpoints/dashboard.camel.yaml. */
+    private String file(String routeId) {
+        Route route = camelContext.getRoute(routeId);
+        if (route == null || route.getSourceResource() == null) {
+            // Camel keeps no file for a route made from a template: the call's file is its endpoint's
+            UpstreamCall call = template.calls().stream().filter(c -> c.routeId().equals(routeId)).findFirst()
+                    .orElse(null);
+            return call != null && !call.endpoint().equals(routeId) ? file(call.endpoint()) : "(routes)";
+        }
+        return shortLocation(route.getSourceResource().getLocation());
+    }
+
+    /** A route file as its author knows it: its path in the classpath (routes/...), or relative to the working dir. */
+    static String shortLocation(String location) {
+        int classes = location.lastIndexOf("classes/");
+        if (classes >= 0) {
+            String inClasspath = location.substring(classes + "classes/".length());
+            return inClasspath.startsWith("!/") ? inClasspath.substring(2) : inClasspath;
+        }
+        if (location.startsWith("file:")) {
+            java.nio.file.Path file = java.nio.file.Path.of(location.substring("file:".length())).toAbsolutePath();
+            java.nio.file.Path here = java.nio.file.Path.of("").toAbsolutePath();
+            return file.startsWith(here) ? here.relativize(file).toString() : file.toString();
+        }
+        return location.substring(location.indexOf(':') + 1);
+    }
+
+    /**
+     * Where a setting's value comes from: its file and line, or the command line or environment; for an upstream's
+     * setting left out, where its preset or oasis.upstream-defaults sets it; "built-in default" when nobody does.
+     */
+    String origin(String key) {
+        List<String> candidates = new ArrayList<>(List.of(key));
+        String prefix = "oasis.upstreams.";
+        if (key.startsWith(prefix) && key.indexOf('.', prefix.length()) > 0) {
+            String upstream = key.substring(prefix.length(), key.indexOf('.', prefix.length()));
+            String setting = key.substring(prefix.length() + upstream.length() + 1);
+            Upstream u = upstreams.all().get(upstream);
+            if (u != null && u.settings().preset() != null) {
+                candidates.add("oasis.upstream-presets." + u.settings().preset() + "." + setting);
+            }
+            candidates.add("oasis.upstream-defaults." + setting);
+        }
+        for (String candidate : candidates) {
+            for (PropertySource<?> source : environment.getPropertySources()) {
+                if (source.getName().equals("configurationProperties")) {
+                    continue; // Boot's view over all the others: ask them one by one instead
+                }
+                String name = candidate;
+                if (!source.containsProperty(name) && source instanceof EnumerablePropertySource<?> names) {
+                    // a section such as oasis.endpoints.card: where its first key is
+                    for (String n : names.getPropertyNames()) {
+                        if (n.startsWith(candidate + ".")) {
+                            name = n;
+                            break;
+                        }
+                    }
+                }
+                Origin origin = OriginLookup.getOrigin(source, name);
+                if (origin == null && source.containsProperty(name)) {
+                    return switch (source.getName()) {
+                        case "commandLineArgs" -> "command line";
+                        case "systemProperties" -> "system properties";
+                        case "systemEnvironment" -> "environment";
+                        default -> source.getName();
+                    };
+                }
+                if (origin instanceof TextResourceOrigin text && text.getResource() != null) {
+                    return text.getResource().getFilename()
+                            + (text.getLocation() != null ? ":" + (text.getLocation().getLine() + 1) : "");
+                }
+                if (origin != null) {
+                    return origin.toString();
+                }
+            }
+        }
+        return "built-in default";
+    }
+
+    private static Finding error(String rule, String file, String subject, String problem, String fix) {
+        return new Finding(Finding.Severity.ERROR, rule, file, subject, problem, fix);
     }
 }

@@ -29,11 +29,13 @@ public record EndpointProperties(@DefaultValue Defaults endpointDefaults, Map<St
      * @param assemblyMargin null: the default margin
      * @param maxRate        requests per second the endpoint accepts from all clients together; the route's throttle
      *                       step reads it ({@code {{oasis.endpoints.<id>.max-rate}}}) and 429 answers announce it
+     * @param targetRate     requests per second one instance is expected to carry at peak: {@code check} sizes the
+     *                       upstreams' pools and bulkheads, and compares with their rate limits, at this rate
      * @param parameters     query parameters by name; any other parameter is ignored and never forwarded
      * @param cache          whole answers kept in this instance; absent: only the calls are cached
      */
-    public record Endpoint(Duration budget, Duration assemblyMargin, Long maxRate, Map<String, Parameter> parameters,
-                           AnswerCache cache) {
+    public record Endpoint(Duration budget, Duration assemblyMargin, Long maxRate, Long targetRate,
+                           Map<String, Parameter> parameters, AnswerCache cache) {
 
         public Endpoint {
             parameters = parameters == null ? Map.of() : parameters;

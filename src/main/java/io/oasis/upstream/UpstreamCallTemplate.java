@@ -23,8 +23,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class UpstreamCallTemplate extends RouteBuilder {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UpstreamCallTemplate.class);
-
     public static final String ID = "upstream-call";
 
     private final Upstreams upstreams;
@@ -115,11 +113,6 @@ public class UpstreamCallTemplate extends RouteBuilder {
         if (!policy.equals("required") && !policy.equals("default") && !stale) {
             throw new ConfigurationException(where + " parameter policy", policy, "unknown policy",
                     "Use required, default, or stale.");
-        }
-        if (stale && (upstream.cache() == null || upstream.settings().cache().staleIfError().isZero())) {
-            // caching may be switched off by configuration alone: the route keeps working on its next policy
-            LOG.warn("{}: policy stale, but upstream {} keeps no stale answers (cache.ttl or cache.stale-if-error "
-                    + "is 0): failures take {}", where, upstream.name(), fallbackText == null ? "required" : "default");
         }
         JsonNode fallback = null;
         if (policy.equals("default") || stale && fallbackText != null) {

@@ -17,6 +17,8 @@ import org.springframework.util.unit.DataSize;
  * @param forwardHeaders  inbound request headers this upstream receives; nothing else is forwarded
  * @param maxBodySize     a larger answer fails the call (checked on Content-Length, then while reading)
  * @param maxInFlight     bulkhead: calls at once; one more fails at once and its part takes its policy
+ * @param latency         the upstream's usual answer time at peak (say its p99): with the endpoints' target rates,
+ *                        what {@code check} sizes the pool and bulkhead against; absent: not checked
  */
 public record UpstreamSettings(
         String preset,
@@ -30,7 +32,8 @@ public record UpstreamSettings(
         Retry retry,
         Breaker breaker,
         RateLimit rateLimit,
-        Cache cache) {
+        Cache cache,
+        Duration latency) {
 
     /** What an upstream gets when nothing is configured: safe for an 80 ms service at a few thousand req/s. */
     public static final UpstreamSettings BUILT_IN = new UpstreamSettings(null, null, Duration.ofMillis(250),
@@ -39,7 +42,7 @@ public record UpstreamSettings(
             new Retry(2, Duration.ofMillis(20), Duration.ofMillis(200), 0.1, 10, Duration.ofSeconds(10)),
             new Breaker(50f, 100f, null, 20, Duration.ofSeconds(10), Duration.ofSeconds(5), 5),
             new RateLimit(0, Duration.ofSeconds(1)),
-            new Cache(Duration.ZERO, Duration.ZERO, Duration.ZERO, 10_000, null, null));
+            new Cache(Duration.ZERO, Duration.ZERO, Duration.ZERO, 10_000, null, null), null);
 
     /**
      * This upstream's own connection pool; size it as peak req/s x latency x 1.3.
@@ -158,7 +161,7 @@ public record UpstreamSettings(
                 retry == null ? base.retry : retry.over(base.retry),
                 breaker == null ? base.breaker : breaker.over(base.breaker),
                 rateLimit == null ? base.rateLimit : rateLimit.over(base.rateLimit),
-                cache == null ? base.cache : cache.over(base.cache));
+                cache == null ? base.cache : cache.over(base.cache), or(latency, base.latency));
     }
 
     private static <T> T or(T value, T fallback) {

@@ -19,8 +19,6 @@ import io.oasis.cache.SharedCache;
 import io.oasis.cache.UpstreamCache;
 import io.oasis.config.ConfigurationException;
 import io.oasis.resilience.SharedLimits;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -30,8 +28,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class Upstreams implements DisposableBean {
-
-    private static final Logger LOG = LoggerFactory.getLogger(Upstreams.class);
 
     private static final String PREFIX = "oasis.upstreams.";
 
@@ -71,13 +67,6 @@ public class Upstreams implements DisposableBean {
             }
             UpstreamSettings settings = own.over(base);
             List<String> vary = varyHeaders(key, settings, identityHeaders);
-            Duration staleIfError = settings.cache().staleIfError();
-            if (settings.cache().enabled() && staleIfError.toMillis() > 0
-                    && staleIfError.compareTo(settings.breaker().openDuration()) < 0) {
-                LOG.warn("{}.cache.stale-if-error ({} ms) is shorter than its breaker's open-duration ({} ms): "
-                        + "while the breaker stays open, cached answers expire and calls fall back to their default",
-                        key, staleIfError.toMillis(), settings.breaker().openDuration().toMillis());
-            }
             Upstream upstream = new Upstream(name, baseUrl(key, settings.baseUrl()), settings, registry,
                     u -> new UpstreamCache(name, settings.cache(), vary, shared, clock, json, registry), sharedLimits);
             byName.put(name, upstream);

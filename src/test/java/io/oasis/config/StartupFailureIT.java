@@ -83,22 +83,24 @@ class StartupFailureIT {
     void route_usingAnUndeclaredParameter_stopsStartup() {
         ConfigurationException e = startupFailure("camel.main.routes-include-pattern=" + ROUTES + ",classpath:bad-routes/unknown-parameter.camel.yaml");
 
-        assertThat(e.getMessage()).startsWith("route typo-me parameter path/query/cacheTags = '{userIdd}'")
-                .contains("not a parameter of endpoint typo");
+        assertThat(e.getMessage()).contains("ERROR [unknown-parameter] bad-routes/unknown-parameter.camel.yaml "
+                + "route typo-me parameter path/query/cacheTags: {userIdd} is not a parameter of endpoint typo");
     }
 
     @Test
     void route_callsDependingInACircle_stopStartup() {
         ConfigurationException e = startupFailure("camel.main.routes-include-pattern=" + ROUTES + ",classpath:bad-routes/cycle.camel.yaml");
 
-        assertThat(e.getMessage()).contains("a -> b -> a").contains("circle");
+        assertThat(e.getMessage()).contains("ERROR [dependency-cycle] bad-routes/cycle.camel.yaml route circle-a")
+                .contains("a -> b -> a").contains("circle");
     }
 
     @Test
     void endpointConfiguration_withoutARoute_stopsStartup() {
         ConfigurationException e = startupFailure("oasis.endpoints.dashbord.budget=300ms");
 
-        assertThat(e.getMessage()).isEqualTo("oasis.endpoints.dashbord = 'dashbord': no route has this id");
+        assertThat(e.getMessage()).contains("ERROR [endpoint-route] command line oasis.endpoints.dashbord: "
+                + "no route has the id dashbord");
     }
 
     @Test

@@ -1,0 +1,16 @@
+package io.oasis.check;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code oasis.check}: the bounds the routes and settings are checked against at every startup and by
+ * {@code java -jar oasis.jar check}.
+ *
+ * @param maxCallsPerRequest upstream requests one endpoint request may cause at worst, every retry sent
+ *                           (attempts x fan-out); more turns an upstream's bad minute into a storm
+ * @param poolHeadroom       a pool or bulkhead holds at least target req/s x latency x this
+ */
+@ConfigurationProperties("oasis.check")
+public record CheckProperties(@DefaultValue("24") int maxCallsPerRequest, @DefaultValue("1.2") double poolHeadroom) {
+}

@@ -1,0 +1,51 @@
+package io.oasis.check;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code java -jar oasis.jar check}: the shipped routes and settings pass; a bad one is named with its file and fix. */
+class CheckCommandIT {
+
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+
+    private String output() {
+        return printed.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void check_ofTheShippedRoutesAndSettings_findsNothing() {
+        int exit = CheckCommand.run(new String[0], out);
+
+        assertThat(output()).endsWith("oasis check: 0 error(s), 0 warning(s)" + System.lineSeparator());
+        assertThat(exit).isZero();
+    }
+
+    @Test
+    void check_ofARouteWithACircle_printsEveryFindingAndExitsOne() {
+        int exit = CheckCommand.run(new String[] {"--camel.main.routes-include-pattern=classpath:routes/*.camel.yaml,"
+                + "classpath:routes/endpoints/*.camel.yaml,classpath:bad-routes/cycle.camel.yaml",
+                "--oasis.endpoints.circle.budget=300ms", "--oasis.upstreams.cart.retry.attempts=3"}, out);
+
+        assertThat(output())
+                .contains("ERROR [dependency-cycle] bad-routes/cycle.camel.yaml route circle-a parameter path/query: "
+                        + "a -> b -> a: these calls wait for each other in a circle. Fix: ")
+                .contains("WARNING [budget] routes/endpoints/dashboard.camel.yaml route dashboard-cart: can take 660 ms")
+                .contains("oasis check: 1 error(s), 1 warning(s)");
+        assertThat(exit).isEqualTo(1);
+    }
+
+    @Test
+    void check_ofASettingThatStopsStartup_namesKeyAndValueAndExitsOne() {
+        int exit = CheckCommand.run(new String[] {"--oasis.upstreams.orders.preset=fast"}, out);
+
+        assertThat(output()).contains("ERROR [configuration] (settings) oasis.upstreams.orders.preset: "
+                + "oasis.upstreams.orders.preset = 'fast': no preset of that name");
+        assertThat(exit).isEqualTo(1);
+    }
+}
