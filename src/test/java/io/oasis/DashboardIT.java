@@ -9,8 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.oasis.support.OasisIT;
-import io.oasis.support.UpstreamStubs;
+import io.oasis.testkit.AnswerAssert;
+import io.oasis.testkit.OasisIT;
+import io.oasis.testkit.UpstreamStubs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -22,9 +23,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static io.oasis.support.UpstreamStubs.SERVER;
-import static io.oasis.support.UpstreamStubs.answer;
+import static io.oasis.testkit.AnswerAssert.assertThatAnswer;
+import static io.oasis.testkit.UpstreamStubs.SERVER;
+import static io.oasis.testkit.UpstreamStubs.answer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** GET /api/dashboard against real HTTP stubs: composition, the chain, failure policies and the budget. */
@@ -35,19 +38,16 @@ class DashboardIT extends OasisIT {
 
     @Test
     void dashboard_allUpstreamsHealthy_answersEveryPartWithACleanManifest() {
-        HttpResponse<String> response = get("/api/dashboard?userId=42");
+        AnswerAssert answer = assertThatAnswer(get("/api/dashboard?userId=42")).isOk()
+                .hasParts(PARTS.toArray(String[]::new)).isComplete();
 
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(response.headers().firstValue("Oasis-Degraded")).isEmpty();
-        JsonNode body = json(response);
+        JsonNode body = answer.body();
         assertThat(body.path("profile").path("name").asText()).isEqualTo("Test User");
         assertThat(body.path("orders").get(0).path("id").asText()).isEqualTo("o-1");
         assertThat(body.path("tierRecommendations").get(0).path("offer").asText()).isEqualTo("gold offer");
         assertThat(body.path("_meta").path("endpoint").asText()).isEqualTo("dashboard");
         for (String part : PARTS) {
-            assertThat(body.has(part)).as(part).isTrue();
-            assertThat(body.path("_meta").path("parts").path(part).path("status").asText()).as(part).isEqualTo("ok");
+            answer.hasPartStatus(part, "ok");
             assertThat(body.path("_meta").path("parts").path(part).path("ms").isNumber()).as(part).isTrue();
         }
     }
@@ -101,21 +101,16 @@ class DashboardIT extends OasisIT {
             String failure, ResponseDefinitionBuilder loyalty, String reason) {
         answer("loyalty", loyalty);
 
-        HttpResponse<String> response = get("/api/dashboard?userId=42");
+        AnswerAssert answer = assertThatAnswer(get("/api/dashboard?userId=42")).isOk()
+                .isDegradedIn("loyalty", "tierRecommendations")
+                .hasPartStatus("loyalty", "default").hasPartReasonContaining("loyalty", reason)
+                .hasPartStatus("tierRecommendations", "skipped")
+                .hasPartReasonContaining("tierRecommendations", "loyalty");
 
-        assertThat(response.statusCode()).isEqualTo(200);
         SERVER.verify(0, getRequestedFor(urlPathMatching("/tier-recommendations/.*")));
-        JsonNode body = json(response);
-        JsonNode parts = body.path("_meta").path("parts");
-        assertThat(parts.path("loyalty").path("status").asText()).isEqualTo("default");
-        assertThat(parts.path("loyalty").path("reason").asText()).contains(reason);
-        assertThat(parts.path("tierRecommendations").path("status").asText()).isEqualTo("skipped");
-        assertThat(parts.path("tierRecommendations").path("reason").asText()).contains("loyalty");
-        assertThat(body.path("loyalty").path("tier").asText()).isEqualTo("none");
-        assertThat(body.path("tierRecommendations").isArray()).isTrue();
-        assertThat(body.path("tierRecommendations")).isEmpty();
-        assertThat(response.headers().firstValue("Oasis-Degraded")).hasValue("loyalty, tierRecommendations");
-        assertThat(parts.path("profile").path("status").asText()).isEqualTo("ok");
+        assertThat(answer.body().path("loyalty").path("tier").asText()).isEqualTo("none");
+        assertThat(answer.body().path("tierRecommendations").isArray()).isTrue();
+        assertThat(answer.body().path("tierRecommendations")).isEmpty();
     }
 
     @Test
@@ -153,18 +148,17 @@ class DashboardIT extends OasisIT {
 
     @Test
     void dashboard_optionalPartHangs_answersWithinBudgetAndAbandonsTheCall() {
-        answer("orders", okJson("[{\"id\":\"late\"}]").withFixedDelay(3000));
+        UpstreamStubs.hanging("orders");
 
         long start = System.nanoTime();
         HttpResponse<String> response = get("/api/dashboard?userId=42");
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        assertThat(response.statusCode()).isEqualTo(200);
         assertThat(took).isLessThan(Duration.ofMillis(500 + 250));
-        JsonNode body = json(response);
-        assertThat(body.path("orders")).isEmpty();
-        assertThat(body.path("_meta").path("parts").path("orders").path("status").asText()).isEqualTo("default");
-        assertThat(response.headers().firstValue("Oasis-Degraded")).hasValue("orders");
+        AnswerAssert answer = assertThatAnswer(response).isOk().isDegradedIn("orders").hasPartStatus("orders", "default");
+        assertThat(answer.body().path("orders")).isEmpty();
+        assertThatThrownBy(() -> assertThatAnswer(response).isComplete()).as("the test kit sees the degraded part")
+                .isInstanceOf(AssertionError.class).hasMessageContaining("orders");
         // the abandoned call gave its connection back long before the stub would have answered
         await().atMost(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(upstreams.all().get("orders").poolStats().getLeased()).isZero());

@@ -5,8 +5,8 @@ import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.oasis.support.Http;
-import io.oasis.support.UpstreamStubs;
+import io.oasis.testkit.Http;
+import io.oasis.testkit.UpstreamStubs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -17,7 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static io.oasis.support.UpstreamStubs.SERVER;
+import static io.oasis.testkit.UpstreamStubs.SERVER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -10,10 +10,10 @@ import java.util.function.Supplier;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.oasis.support.Http;
-import io.oasis.support.OasisInstance;
-import io.oasis.support.RedisProcess;
-import io.oasis.support.UpstreamStubs;
+import io.oasis.testkit.Http;
+import io.oasis.testkit.OasisInstance;
+import io.oasis.testkit.RedisProcess;
+import io.oasis.testkit.UpstreamStubs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static io.oasis.support.UpstreamStubs.SERVER;
+import static io.oasis.testkit.UpstreamStubs.SERVER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

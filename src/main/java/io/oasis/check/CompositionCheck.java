@@ -72,14 +72,19 @@ public class CompositionCheck {
      */
     @EventListener(ApplicationStartedEvent.class)
     public void check() {
+        if (run().stream().anyMatch(f -> f.severity() == Finding.Severity.ERROR)) {
+            throw new CheckFailure(findings);
+        }
+    }
+
+    /** Checks the routes in force now, logs the warnings, and returns every finding, errors first. */
+    public List<Finding> run() {
         List<Finding> found = new ArrayList<>(structure());
         Lints.run(model(), bounds).forEach(f -> found.add(f.file() != null ? f : f.in(origin(f.subject()))));
         found.sort((a, b) -> a.severity().compareTo(b.severity()));
         this.findings = List.copyOf(found);
         found.stream().filter(f -> f.severity() == Finding.Severity.WARNING).forEach(f -> LOG.warn("{}", f.line()));
-        if (found.stream().anyMatch(f -> f.severity() == Finding.Severity.ERROR)) {
-            throw new CheckFailure(findings);
-        }
+        return findings;
     }
 
     /** The errors: what makes an endpoint's composition wrong, not only slow. */

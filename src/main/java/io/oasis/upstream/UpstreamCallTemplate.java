@@ -82,9 +82,14 @@ public class UpstreamCallTemplate extends RouteBuilder {
         return fallback;
     }
 
-    /** Every call created so far, for the startup checks. */
+    /** Every call of the routes in force, for the startup checks. */
     public List<UpstreamCall> calls() {
         return calls;
+    }
+
+    /** Drops a call whose route was removed (a route file reloaded in development). */
+    public void forget(String routeId) {
+        calls.removeIf(c -> c.routeId().equals(routeId));
     }
 
     private UpstreamCall create(RouteTemplateContext rtc) {
@@ -128,6 +133,8 @@ public class UpstreamCallTemplate extends RouteBuilder {
         }
         UpstreamCall call = new UpstreamCall(route, part, order.getAndIncrement(), upstream, url, required, stale,
                 fallback, tags, json, scheduler, tracing, context);
+        // a route file reloaded in development makes its calls again: the new one replaces the old
+        calls.removeIf(c -> c.routeId().equals(route));
         calls.add(call);
         return call;
     }

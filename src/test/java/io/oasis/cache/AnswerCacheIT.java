@@ -3,9 +3,9 @@ package io.oasis.cache;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import io.oasis.support.ManualClock;
-import io.oasis.support.ManualClockConfiguration;
-import io.oasis.support.OasisIT;
+import io.oasis.testkit.ManualClock;
+import io.oasis.testkit.ManualClockConfiguration;
+import io.oasis.testkit.OasisIT;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
@@ -14,8 +14,8 @@ import org.springframework.test.context.TestPropertySource;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static io.oasis.support.UpstreamStubs.SERVER;
-import static io.oasis.support.UpstreamStubs.answer;
+import static io.oasis.testkit.UpstreamStubs.SERVER;
+import static io.oasis.testkit.UpstreamStubs.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The dashboard's whole answers cached for 5 s: served as written, without calling anything. */

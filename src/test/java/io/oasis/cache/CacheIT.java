@@ -18,9 +18,9 @@ import javax.crypto.spec.SecretKeySpec;
 import javax.management.ObjectName;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.oasis.support.ManualClock;
-import io.oasis.support.ManualClockConfiguration;
-import io.oasis.support.OasisIT;
+import io.oasis.testkit.ManualClock;
+import io.oasis.testkit.ManualClockConfiguration;
+import io.oasis.testkit.OasisIT;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,8 +35,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static io.oasis.support.UpstreamStubs.SERVER;
-import static io.oasis.support.UpstreamStubs.answer;
+import static io.oasis.testkit.UpstreamStubs.SERVER;
+import static io.oasis.testkit.UpstreamStubs.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -14,7 +14,7 @@ import io.oasis.observe.Tracing;
 import io.oasis.resilience.ClientLimitProperties;
 import io.oasis.resilience.ClientLimiter;
 import io.oasis.resilience.FaultInjection;
-import io.oasis.support.Fixtures;
+import io.oasis.testkit.Fixtures;
 import io.oasis.upstream.UpstreamSettings;
 import io.oasis.upstream.Upstreams;
 import io.opentelemetry.api.OpenTelemetry;

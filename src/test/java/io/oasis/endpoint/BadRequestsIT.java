@@ -4,14 +4,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.oasis.support.OasisIT;
+import io.oasis.testkit.OasisIT;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static io.oasis.support.UpstreamStubs.SERVER;
+import static io.oasis.testkit.UpstreamStubs.SERVER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bad input never reaches an upstream and is answered as application/problem+json, without stack traces. */

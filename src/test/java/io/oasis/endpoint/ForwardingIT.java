@@ -4,7 +4,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.oasis.support.OasisIT;
+import io.oasis.testkit.OasisIT;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -13,7 +13,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static io.oasis.support.UpstreamStubs.SERVER;
+import static io.oasis.testkit.UpstreamStubs.SERVER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What reaches an upstream: only allow-listed headers, and URLs whose shape no parameter value can change. */

@@ -3,8 +3,8 @@ package io.oasis.endpoint;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 
-import io.oasis.support.OasisIT;
-import io.oasis.support.UpstreamStubs;
+import io.oasis.testkit.OasisIT;
+import io.oasis.testkit.UpstreamStubs;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 

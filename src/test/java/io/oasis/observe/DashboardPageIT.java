@@ -6,8 +6,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
-import io.oasis.support.Chromium;
-import io.oasis.support.OasisIT;
+import io.oasis.testkit.Chromium;
+import io.oasis.testkit.OasisIT;
 import io.oasis.alert.Alerting;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,7 +19,7 @@ import org.openqa.selenium.logging.LogType;
 import org.springframework.test.context.TestPropertySource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static io.oasis.support.UpstreamStubs.answer;
+import static io.oasis.testkit.UpstreamStubs.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -8,8 +8,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
-import io.oasis.support.OasisIT;
-import io.oasis.support.UpstreamStubs;
+import io.oasis.testkit.OasisIT;
+import io.oasis.testkit.UpstreamStubs;
 import jakarta.servlet.ServletContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -5,7 +5,7 @@ import java.net.http.HttpResponse;
 
 import javax.management.ObjectName;
 
-import io.oasis.support.OasisIT;
+import io.oasis.testkit.OasisIT;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 

@@ -6,7 +6,7 @@ import java.util.List;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.oasis.config.ConfigurationException;
 import io.oasis.endpoint.ProblemException;
-import io.oasis.support.Fixtures;
+import io.oasis.testkit.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 

@@ -4,7 +4,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.oasis.support.OasisIT;
+import io.oasis.testkit.OasisIT;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 

@@ -10,7 +10,7 @@ import io.oasis.cache.CacheProperties;
 import io.oasis.cache.SharedCache;
 import io.oasis.config.ConfigurationException;
 import io.oasis.observe.OasisMetrics;
-import io.oasis.support.RedisProcess;
+import io.oasis.testkit.RedisProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.oasis.config.ConfigurationException;
-import io.oasis.support.Fixtures;
+import io.oasis.testkit.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

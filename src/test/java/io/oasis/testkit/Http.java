@@ -1,4 +1,4 @@
-package io.oasis.support;
+package io.oasis.testkit;
 
 import java.io.IOException;
 import java.net.URI;

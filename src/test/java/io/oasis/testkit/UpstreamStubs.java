@@ -1,4 +1,4 @@
-package io.oasis.support;
+package io.oasis.testkit;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,11 +49,53 @@ public final class UpstreamStubs {
         return "http://127.0.0.1:" + SERVER.port() + "/" + upstream;
     }
 
-    /** Points every upstream of the application under test at this server. */
-    public static void register(DynamicPropertyRegistry registry) {
+    /**
+     * Points every upstream of the application under test at this server: the dashboard's six, and any of your own
+     * (e.g. {@code register(registry, "inventory")}); each is served under /{upstream}.
+     */
+    public static void register(DynamicPropertyRegistry registry, String... more) {
         for (String upstream : UPSTREAMS) {
             registry.add("oasis.upstreams." + upstream + ".base-url", () -> baseUrl(upstream));
         }
+        for (String upstream : more) {
+            registry.add("oasis.upstreams." + upstream + ".base-url", () -> baseUrl(upstream));
+        }
+    }
+
+    /** What your own upstream answers on a path (a regular expression after /{upstream}), e.g. "/items/[0-9]+". */
+    public static void answer(String upstream, String pathPattern, ResponseDefinitionBuilder response) {
+        SERVER.stubFor(get(urlPathMatching("/" + upstream + pathPattern)).atPriority(1).willReturn(response));
+    }
+
+    /** The upstream answers this status: {@code failing("orders", 503)}. */
+    public static void failing(String upstream, int status) {
+        answer(upstream, status(status));
+    }
+
+    /** The upstream answers its usual JSON, this much later. */
+    public static void slow(String upstream, String json, int millis) {
+        answer(upstream, delayedJson(json, millis));
+    }
+
+    /** The upstream takes the request and answers nothing for 5 s, longer than any budget: timeouts end the call. */
+    public static void hanging(String upstream) {
+        answer(upstream, okJson("{}").withFixedDelay(5_000));
+    }
+
+    /** The upstream answers 200 with a body that is not JSON. */
+    public static void malformed(String upstream) {
+        answer(upstream, okJson("{\"broken\": tru"));
+    }
+
+    /** The upstream resets the connection instead of answering. */
+    public static void resetting(String upstream) {
+        answer(upstream, aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER));
+    }
+
+    /** How many requests reached the upstream since {@link #healthy()}. */
+    public static int requests(String upstream) {
+        return SERVER.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                urlPathMatching("/" + upstream + "/.*"))).size();
     }
 
     /** Forgets earlier stubs and requests; every upstream answers at once with valid JSON; loyalty says gold. */

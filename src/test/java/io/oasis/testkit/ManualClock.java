@@ -1,4 +1,4 @@
-package io.oasis.support;
+package io.oasis.testkit;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;

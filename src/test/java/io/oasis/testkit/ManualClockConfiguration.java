@@ -1,4 +1,4 @@
-package io.oasis.support;
+package io.oasis.testkit;
 
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;

@@ -1,4 +1,4 @@
-package io.oasis.support;
+package io.oasis.testkit;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
