@@ -331,7 +331,8 @@ public class SharedCache implements HealthIndicator, DisposableBean {
         lastError.set(command + ": " + error.getClass().getSimpleName() + " " + error.getMessage());
         downUntil.set(System.nanoTime() + retryAfterNanos);
         if (up.compareAndSet(true, false) || warnedOnce.compareAndSet(false, true)) {
-            LOG.warn("Redis unavailable ({}); caching on with the local tier, shared limits as configured, retrying in {} ms",
+            LOG.warn("Redis unavailable ({}); the cache carries on with the local tier, shared limits as configured; "
+                    + "retrying in {} ms",
                     lastError.get(), retryAfterNanos / 1_000_000);
         }
     }

@@ -15,6 +15,7 @@ import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -28,8 +29,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Rate limits counted in Redis for all instances together: Bucket4j's buckets kept in Redis through Lettuce, asked
- * without blocking. Concurrent requests for one bucket in an instance go to Redis as one exchange (Bucket4j's
- * batching), so a hot bucket (an upstream's) costs a round trip per batch, not per call. When Redis cannot be asked
+ * without blocking. A limit under {@value #EXACT_BELOW} per period is exact: every request asks Redis (concurrent
+ * ones as one exchange, Bucket4j's batching). A larger one, an upstream's thousands of calls a second, is counted in
+ * the instance and settled with Redis every 1 % of the limit or {@code 20 ms} (Bucket4j's delaying): a round trip per
+ * settlement instead of per call, at the price of each instance overshooting by at most 1 % of the limit between
+ * two settlements. When Redis cannot be asked
  * (away, slow past the command timeout, or left alone after a failure), {@code when-redis-unavailable} decides:
  * count in this instance alone, or refuse; every such decision is counted ({@code oasis.shared.limit.fallbacks}).
  */
@@ -50,6 +54,10 @@ public class SharedLimits {
     }
 
     private static final String KEY = "oasis.shared-limits";
+    /** The longest a large limit goes without settling with Redis. */
+    private static final Duration SETTLE_EVERY = Duration.ofMillis(20);
+    /** Requests per period from which a limit is settled with Redis in steps rather than on every request. */
+    static final long EXACT_BELOW = 200;
     /** Refused unchecked (fail closed); a negative wait tells it from a local bucket's refusal. */
     private static final Verdict REFUSED = new Verdict(false, -1, false);
 
@@ -102,6 +110,7 @@ public class SharedLimits {
 
         private final String kind;
         private final BucketConfiguration configuration;
+        private final long requests;
         private final long version;
         private final Cache<String, AsyncBucketProxy> proxies;
         private final Counter countedLocally;
@@ -111,6 +120,7 @@ public class SharedLimits {
         private Limit(String kind, long requests, Duration per, long version, int maxKeys) {
             this.kind = kind;
             this.version = version;
+            this.requests = requests;
             this.configuration = BucketConfiguration.builder()
                     .addLimit(Bandwidth.builder().capacity(requests).refillGreedy(requests, per).build()).build();
             this.proxies = Caffeine.newBuilder().maximumSize(maxKeys).expireAfterAccess(per.multipliedBy(2)).build();
@@ -138,7 +148,8 @@ public class SharedLimits {
                 proxiesOf = m;
             }
             AsyncBucketProxy bucket = proxies.get(key, k -> m.proxies().builder()
-                    .withOptimization(Optimizations.batching())
+                    .withOptimization(requests < EXACT_BELOW ? Optimizations.batching()
+                            : Optimizations.delaying(new DelayParameters(requests / 100, SETTLE_EVERY)))
                     .withImplicitConfigurationReplacement(version, TokensInheritanceStrategy.PROPORTIONALLY)
                     .build(bytes(prefix + kind + ":" + k), () -> CompletableFuture.completedFuture(configuration)));
             return bucket.tryConsumeAndReturnRemaining(1).handle((probe, error) -> {

@@ -116,12 +116,12 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
         return tags;
     }
 
-    /** The endpoint this call belongs to: its route id is {@code <endpoint>-<part>}. */
     /** Its policy is stale: a failure answers the cached value within stale-if-error. */
     public boolean stale() {
         return stale;
     }
 
+    /** The endpoint this call belongs to: its route id is {@code <endpoint>-<part>}. */
     public String endpoint() {
         return routeId.substring(0, routeId.length() - part.length() - 1);
     }

@@ -81,4 +81,24 @@ class ClientLimiterTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("oasis.client-limit.trusted-proxies = '10.0.0.0/33'");
     }
+
+    @Test
+    void sharedLimit_redisUnreachableAndFailingClosed_answers503NotTheClientsFault() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        io.oasis.cache.CacheProperties cache = new io.oasis.cache.CacheProperties(List.of(),
+                new io.oasis.cache.CacheProperties.Redis(true, "redis://127.0.0.1:1", Duration.ofMillis(50),
+                        Duration.ofSeconds(1), Duration.ofSeconds(1), "oasis:"),
+                new io.oasis.cache.CacheProperties.Webhook(null, Duration.ofMinutes(5)), null, List.of());
+        SharedLimits refusing = new SharedLimits(new SharedLimitProperties(true, "refuse"), cache,
+                new io.oasis.cache.SharedCache(cache, registry), registry);
+        ClientLimiter limiter = new ClientLimiter(new ClientLimitProperties("address", List.of(), 5,
+                Duration.ofSeconds(1), 10), refusing, registry);
+
+        assertThatThrownBy(() -> limiter.admit(from("203.0.113.9", null)))
+                .isInstanceOfSatisfying(ProblemException.class, e -> {
+                    assertThat(e.problem().status()).isEqualTo(503);
+                    assertThat(e.problem().slug()).isEqualTo("rate-limit-unavailable");
+                    assertThat(e.headers()).containsEntry("Retry-After", "1");
+                });
+    }
 }

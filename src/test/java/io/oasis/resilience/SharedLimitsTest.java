@@ -77,6 +77,26 @@ class SharedLimitsTest {
     }
 
     @Test
+    void largeLimit_settledInSteps_overshootsByAtMostOnePercentPerInstance() {
+        SharedLimits one = limits(REDIS.uri(), "local");
+        SharedLimits two = limits(REDIS.uri(), "local");
+        await().atMost(Duration.ofSeconds(5)).until(() -> one.limit("upstream", 1, Duration.ofMinutes(1), 0, 1)
+                .tryConsume("warm-up-large", localBucket(1)).join().shared()
+                && two.limit("upstream", 1, Duration.ofMinutes(1), 0, 1)
+                .tryConsume("warm-up-large", localBucket(1)).join().shared());
+        SharedLimits.Limit first = one.limit("upstream", 1000, Duration.ofHours(1), 0, 1);
+        SharedLimits.Limit second = two.limit("upstream", 1000, Duration.ofHours(1), 0, 1);
+
+        long admitted = 0;
+        for (int i = 0; i < 1500; i++) {
+            admitted += admitted(i % 2 == 0 ? first : second, "orders-large", 1);
+        }
+
+        // 1 % of 1000 unsettled per instance at most
+        assertThat(admitted).isBetween(1000L, 1000L + 2 * 10);
+    }
+
+    @Test
     void limit_replacedWithANewerVersion_bindsInstancesStillHoldingTheOlder() {
         SharedLimits one = limits(REDIS.uri(), "local");
         SharedLimits two = limits(REDIS.uri(), "local");
