@@ -53,7 +53,9 @@ public final class CheckCommand {
                 return check.findings();
             }
             if (t instanceof ConfigurationException c) {
-                return List.of(new Finding(Finding.Severity.ERROR, "configuration", "(settings)", c.key(),
+                // the start stopped before the routes existed: no file to name beyond routes or settings
+                return List.of(new Finding(Finding.Severity.ERROR, "configuration",
+                        c.key().startsWith("route ") ? "(routes)" : "(settings)", c.key(),
                         c.getMessage(), c.fix()));
             }
         }

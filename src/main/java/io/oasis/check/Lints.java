@@ -75,30 +75,58 @@ public final class Lints {
     }
 
     /**
-     * Calls that cannot finish within the endpoint's budget even on paper: response timeout x attempts plus the
-     * longest backoffs, added along a chain of dependent calls. The budget cuts them, so their retries are never sent.
+     * Timeouts and retries that cannot fit the endpoint's budget, by the rules a call follows at run time: a call
+     * starts when the calls it waits for have answered (at worst, their response-timeouts added along the chain); a
+     * timeout is never retried; a retry waits its backoff (min(max-delay, base-delay x 2^(n-1))) and is sent only with
+     * at least half the first attempt's time left. So two findings: a chain whose timeouts add up past the budget
+     * (the budget, not the timeouts, ends a hanging call), and retries that no failure, however fast, leaves time for.
+     * The bare worst case, response-timeout x attempts + backoff, is not one: a retry after a slow failure is skipped
+     * by design, and a configuration that avoided it would need timeouts too short for a moment's stall.
      */
     static void budgets(CompositionModel model, List<Finding> findings) {
         for (CompositionModel.Endpoint endpoint : model.endpoints()) {
             Map<String, CompositionModel.Call> byPart = new HashMap<>();
             model.callsOf(endpoint.id()).forEach(c -> byPart.put(c.part(), c));
-            Map<String, Long> pathMillis = new HashMap<>();
+            if (circular(byPart)) {
+                continue; // an error of its own (CompositionCheck): no time can be added up along a circle
+            }
+            Map<String, Long> starts = new HashMap<>();
+            long budget = endpoint.callBudget().toMillis();
             for (CompositionModel.Call call : byPart.values()) {
-                long path = pathMillis(call, byPart, model, pathMillis, 0);
-                long before = call.dependsOn().stream().filter(byPart::containsKey)
-                        .mapToLong(d -> pathMillis(byPart.get(d), byPart, model, pathMillis, 0)).max().orElse(0);
-                long budget = endpoint.callBudget().toMillis();
+                UpstreamSettings s = model.upstreams().get(call.upstream());
+                long start = startMillis(call, byPart, model, starts);
+                long timeout = s.responseTimeout().toMillis();
+                String after = start > 0 ? " after " + start + " ms of the calls it waits for" : "";
+                String fix = "Lower " + key(call.upstream(), "response-timeout") + " (or those of the calls it waits "
+                        + "for), or raise oasis.endpoints." + endpoint.id() + ".budget.";
                 // reported once, at the call that tips its chain over
-                if (path > budget && before <= budget) {
-                    UpstreamSettings s = model.upstreams().get(call.upstream());
-                    String chain = before > 0 ? " after " + before + " ms of the calls it waits for" : "";
+                if (start + timeout > budget && start <= budget) {
                     findings.add(new Finding(Severity.WARNING, "budget", call.file(), "route " + call.routeId(),
-                            "can take " + worstMillis(s) + " ms (response-timeout " + ms(s.responseTimeout()) + " x "
-                                    + s.retry().attempts() + " attempts + backoff)" + chain + ", more than the "
-                                    + budget + " ms endpoint " + endpoint.id() + " leaves its calls: the budget cuts "
-                                    + "it and its retries are never sent",
-                            "Lower " + key(call.upstream(), "response-timeout") + " or its retry.attempts, or raise "
-                                    + "oasis.endpoints." + endpoint.id() + ".budget."));
+                            "its response-timeout " + timeout + " ms" + after + " ends past the " + budget + " ms "
+                                    + "endpoint " + endpoint.id() + " leaves its calls: the budget, not the timeout, "
+                                    + "ends it when the upstream hangs", fix));
+                    continue;
+                }
+                int attempts = Math.max(1, s.retry().attempts());
+                int sendable = 0;
+                long at = start;
+                long half = Math.min(timeout, budget - start) / 2;
+                while (sendable < attempts - 1) {
+                    at += backoffMillis(s, sendable + 1);
+                    if (at + half > budget) {
+                        break;
+                    }
+                    sendable++;
+                }
+                if (sendable < attempts - 1) {
+                    findings.add(new Finding(Severity.WARNING, "budget", call.file(), "route " + call.routeId(),
+                            "retry.attempts " + attempts + ", but even after failures that come at once only "
+                                    + sendable + " retr" + (sendable == 1 ? "y" : "ies") + " fit the " + budget
+                                    + " ms endpoint " + endpoint.id() + " leaves its calls" + after + " (backoff "
+                                    + "before each, half the first attempt's " + half * 2 + " ms left for it)",
+                            "Set " + key(call.upstream(), "retry.attempts") + " to " + (sendable + 1) + ", lower its "
+                                    + "retry.base-delay or max-delay, or raise oasis.endpoints." + endpoint.id()
+                                    + ".budget."));
                 }
             }
         }
@@ -163,35 +191,48 @@ public final class Lints {
         return perSecond;
     }
 
-    private static long pathMillis(CompositionModel.Call call, Map<String, CompositionModel.Call> byPart,
-                                   CompositionModel model, Map<String, Long> memo, int depth) {
+    /** When a call starts at worst: the calls it waits for, each up to its response-timeout, added along the chain. */
+    private static long startMillis(CompositionModel.Call call, Map<String, CompositionModel.Call> byPart,
+                                    CompositionModel model, Map<String, Long> memo) {
         Long known = memo.get(call.part());
         if (known != null) {
             return known;
         }
-        long before = 0;
-        // a circle is an error reported by CompositionCheck; here it only must not recurse for ever
-        if (depth < byPart.size()) {
-            for (String dependency : call.dependsOn()) {
-                CompositionModel.Call d = byPart.get(dependency);
-                if (d != null) {
-                    before = Math.max(before, pathMillis(d, byPart, model, memo, depth + 1));
+        long start = 0;
+        for (String dependency : call.dependsOn()) {
+            CompositionModel.Call d = byPart.get(dependency);
+            if (d != null) {
+                start = Math.max(start, startMillis(d, byPart, model, memo)
+                        + model.upstreams().get(d.upstream()).responseTimeout().toMillis());
+            }
+        }
+        memo.put(call.part(), start);
+        return start;
+    }
+
+    /** Whether some calls wait for each other in a circle. */
+    private static boolean circular(Map<String, CompositionModel.Call> byPart) {
+        for (CompositionModel.Call call : byPart.values()) {
+            java.util.Deque<CompositionModel.Call> next = new java.util.ArrayDeque<>(List.of(call));
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            while (!next.isEmpty()) {
+                for (String dependency : next.pop().dependsOn()) {
+                    if (dependency.equals(call.part())) {
+                        return true;
+                    }
+                    CompositionModel.Call d = byPart.get(dependency);
+                    if (d != null && seen.add(dependency)) {
+                        next.push(d);
+                    }
                 }
             }
         }
-        long path = before + worstMillis(model.upstreams().get(call.upstream()));
-        memo.put(call.part(), path);
-        return path;
+        return false;
     }
 
-    /** response-timeout x attempts, plus the longest wait before each retry: min(max-delay, base-delay x 2^(n-1)). */
-    static long worstMillis(UpstreamSettings s) {
-        int attempts = Math.max(1, s.retry().attempts());
-        long millis = s.responseTimeout().toMillis() * attempts;
-        for (int n = 1; n < attempts; n++) {
-            millis += Math.min(s.retry().maxDelay().toMillis(), s.retry().baseDelay().toMillis() << Math.min(n - 1, 30));
-        }
-        return millis;
+    /** The longest wait before retry n (1 for the first): min(max-delay, base-delay x 2^(n-1)). */
+    static long backoffMillis(UpstreamSettings s, int retry) {
+        return Math.min(s.retry().maxDelay().toMillis(), s.retry().baseDelay().toMillis() << Math.min(retry - 1, 30));
     }
 
     private static int attempts(CompositionModel model, CompositionModel.Call call) {

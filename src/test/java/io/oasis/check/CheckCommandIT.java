@@ -30,12 +30,13 @@ class CheckCommandIT {
     void check_ofARouteWithACircle_printsEveryFindingAndExitsOne() {
         int exit = CheckCommand.run(new String[] {"--camel.main.routes-include-pattern=classpath:routes/*.camel.yaml,"
                 + "classpath:routes/endpoints/*.camel.yaml,classpath:bad-routes/cycle.camel.yaml",
-                "--oasis.endpoints.circle.budget=300ms", "--oasis.upstreams.cart.retry.attempts=3"}, out);
+                "--oasis.endpoints.circle.budget=1s", "--oasis.upstreams.cart.retry.attempts=12"}, out);
 
         assertThat(output())
                 .contains("ERROR [dependency-cycle] bad-routes/cycle.camel.yaml route circle-a parameter path/query: "
                         + "a -> b -> a: these calls wait for each other in a circle. Fix: ")
-                .contains("WARNING [budget] routes/endpoints/dashboard.camel.yaml route dashboard-cart: can take 660 ms")
+                .contains("WARNING [budget] routes/endpoints/dashboard.camel.yaml route dashboard-cart: retry.attempts 12, "
+                        + "but even after failures that come at once only 3 retries fit the 490 ms endpoint dashboard")
                 .contains("oasis check: 1 error(s), 1 warning(s)");
         assertThat(exit).isEqualTo(1);
     }

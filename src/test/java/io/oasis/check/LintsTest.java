@@ -61,19 +61,38 @@ class LintsTest {
     }
 
     @Test
-    void budget_callWhoseRetriesCannotFit_isReportedOnItsRoute() {
-        upstream("a", Duration.ofMillis(300), 2, null);
+    void budget_timeoutLongerThanTheBudget_isReportedOnItsRoute() {
+        upstream("a", Duration.ofMillis(600), 1, null);
         call("a", "a");
 
-        List<Finding> findings = lint();
-
-        assertThat(findings).singleElement().satisfies(f -> {
+        assertThat(lint()).singleElement().satisfies(f -> {
             assertThat(f.rule()).isEqualTo("budget");
             assertThat(f.file()).isEqualTo(FILE);
             assertThat(f.subject()).isEqualTo("route shop-a");
-            assertThat(f.problem()).contains("can take 620 ms").contains("490 ms");
+            assertThat(f.problem()).contains("response-timeout 600 ms ends past the 490 ms");
             assertThat(f.fix()).contains("oasis.upstreams.a.response-timeout").contains("oasis.endpoints.shop.budget");
         });
+    }
+
+    @Test
+    void budget_retriesThatNoFailureLeavesTimeFor_areReportedWithHowManyFit() {
+        upstream("a", Duration.ofMillis(100), 20, null);
+        call("a", "a");
+
+        // backoffs 20, 40, 80, 160, 200 ms: after the fourth, 300 ms + half of 100 ms still fits 490; the fifth not
+        assertThat(lint()).singleElement().satisfies(f -> {
+            assertThat(f.problem()).contains("retry.attempts 20").contains("only 4 retries fit");
+            assertThat(f.fix()).startsWith("Set oasis.upstreams.a.retry.attempts to 5");
+        });
+    }
+
+    @Test
+    void budget_retryOnlyASlowFailureCannotFit_isNotAFinding() {
+        // 2 x 400 ms + 20 ms > 490 ms, but a timeout is never retried, and after a fast failure the retry fits
+        upstream("a", Duration.ofMillis(400), 2, null);
+        call("a", "a");
+
+        assertThat(lint()).isEmpty();
     }
 
     @Test
@@ -87,7 +106,7 @@ class LintsTest {
 
         assertThat(lint()).singleElement().satisfies(f -> {
             assertThat(f.subject()).isEqualTo("route shop-third");
-            assertThat(f.problem()).contains("after 400 ms of the calls it waits for");
+            assertThat(f.problem()).contains("response-timeout 200 ms after 400 ms of the calls it waits for");
         });
     }
 
@@ -170,10 +189,11 @@ class LintsTest {
     }
 
     @Test
-    void worstCase_addsTheLongestBackoffBeforeEachRetry() {
-        upstream("a", Duration.ofMillis(100), 4, null);
+    void backoff_doublesFromTheBaseDelayUpToTheMaxDelay() {
+        upstream("a", Duration.ofMillis(100), 6, null);
 
-        // 4 x 100 ms + 20 + 40 + 80 ms of backoff (base 20 ms, doubling, max 200 ms)
-        assertThat(Lints.worstMillis(upstreams.get("a"))).isEqualTo(540);
+        // base 20 ms, max 200 ms (the built-in retry settings)
+        assertThat(java.util.stream.IntStream.rangeClosed(1, 5).mapToLong(n -> Lints.backoffMillis(upstreams.get("a"), n)))
+                .containsExactly(20L, 40L, 80L, 160L, 200L);
     }
 }
