@@ -8,11 +8,14 @@ import java.util.HexFormat;
 /**
  * Cache keys: {@code <upstream>:<path and query as sent>} followed by the varying headers
  * ({@code |accept-language=5:de-CH}), so the key holds every attribute that changes the answer and nothing else. Bounded: past 512 characters the rest is replaced by its
- * SHA-256, keeping a readable prefix for invalidation by prefix.
+ * SHA-256, keeping a readable prefix for invalidation by prefix. A credential (Authorization, Cookie,
+ * Proxy-Authorization) enters the key only as its SHA-256: keys reach Redis and logs, tokens must not.
  */
 public final class CacheKeys {
 
     static final int MAX = 512;
+    private static final java.util.Set<String> CREDENTIALS = java.util.Set.of("authorization", "cookie",
+            "proxy-authorization");
     private static final int KEEP = 400;
 
     private CacheKeys() {
@@ -26,17 +29,22 @@ public final class CacheKeys {
                 .append(target);
         for (int i = 0; i < headerNames.length; i++) {
             if (headerValues[i] != null) {
+                String value = CREDENTIALS.contains(headerNames[i].toLowerCase(java.util.Locale.ROOT))
+                        ? "#" + sha256(headerValues[i]) : headerValues[i];
                 // length-prefixed, so that no header value can spell another header into the key
-                key.append('|').append(headerNames[i]).append('=').append(headerValues[i].length()).append(':')
-                        .append(headerValues[i]);
+                key.append('|').append(headerNames[i]).append('=').append(value.length()).append(':').append(value);
             }
         }
         if (key.length() <= MAX) {
             return key.toString();
         }
+        return key.substring(0, KEEP) + "#" + sha256(key.toString());
+    }
+
+    private static String sha256(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
-            return key.substring(0, KEEP) + "#" + HexFormat.of().formatHex(digest);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

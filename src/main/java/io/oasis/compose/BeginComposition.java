@@ -5,6 +5,8 @@ import java.util.Map;
 
 import io.oasis.cache.AnswerCache;
 import io.oasis.endpoint.ArrivalTime;
+import io.oasis.endpoint.Caller;
+import io.oasis.endpoint.Callers;
 import io.oasis.endpoint.EndpointContract;
 import io.oasis.endpoint.EndpointContracts;
 import io.oasis.endpoint.LoadShedding;
@@ -40,10 +42,12 @@ public class BeginComposition implements Processor {
     private final Tracing tracing;
     private final RequestOutcome outcomes;
     private final String[] forwardable;
+    private final Callers callers;
 
     public BeginComposition(EndpointContracts contracts, LoadShedding shedding, ClientLimiter clients,
                             FaultInjection faults, AnswerCache answers, Tracing tracing, RequestOutcome outcomes,
-                            Upstreams upstreams) {
+                            Upstreams upstreams, Callers callers) {
+        this.callers = callers;
         this.answers = answers;
         this.tracing = tracing;
         this.outcomes = outcomes;
@@ -51,7 +55,9 @@ public class BeginComposition implements Processor {
         this.shedding = shedding;
         this.clients = clients;
         this.faults = faults;
-        this.forwardable = upstreams.forwardedHeaders().toArray(String[]::new);
+        // the headers that carry the caller come from the validated token only, never from the request
+        this.forwardable = upstreams.forwardedHeaders().stream().filter(h -> !callers.headerNames().contains(h))
+                .toArray(String[]::new);
     }
 
     @Override
@@ -67,19 +73,23 @@ public class BeginComposition implements Processor {
             // queued for half its budget: answering would take what is left from requests that can still be served
             throw new ProblemException(shedding.refuse(LoadShedding.Reason.WAITED_TOO_LONG));
         }
-        clients.admit(request);
+        Caller caller = callers.authenticate(contract.caller(), request);
+        clients.admit(request, caller);
         Map<String, String> parameters = contract.parameters(message.getHeader(Exchange.HTTP_QUERY, String.class));
-        Map<String, String> headers = forwardable.length == 0 ? Map.of() : new HashMap<>(forwardable.length * 2);
+        Map<String, String> told = callers.headers(caller);
+        Map<String, String> headers = forwardable.length == 0 && told.isEmpty() ? Map.of()
+                : new HashMap<>((forwardable.length + told.size()) * 2);
         for (String name : forwardable) {
             String value = message.getHeader(name, String.class);
             if (value != null) {
                 headers.put(name, value);
             }
         }
+        headers.putAll(told);
         message.getHeaders().clear();
         message.setBody(null);
         Composition composition = new Composition(contract.endpoint(), start, contract.callBudgetNanos(), parameters,
-                headers, faults.faults(request), span, clients.logKey(request));
+                headers, faults.faults(request), span, clients.logKey(request, caller));
         exchange.setProperty(Composition.PROPERTY, composition);
         if (answers.caches(contract.endpoint()) && composition.faultFree()) {
             String key = AnswerCache.key(contract.endpoint(), parameters, headers);

@@ -20,10 +20,13 @@ public final class EndpointContract {
     private final long budgetNanos;
     private final long marginNanos;
     private final Long maxRate;
+    private final Callers.Mode caller;
     private final List<Parameter> parameters;
 
-    EndpointContract(String endpoint, long budgetNanos, long marginNanos, Long maxRate, List<Parameter> parameters) {
+    EndpointContract(String endpoint, long budgetNanos, long marginNanos, Long maxRate, Callers.Mode caller,
+                     List<Parameter> parameters) {
         this.endpoint = endpoint;
+        this.caller = caller;
         this.budgetNanos = budgetNanos;
         this.marginNanos = marginNanos;
         this.maxRate = maxRate;
@@ -33,6 +36,11 @@ public final class EndpointContract {
     /** Requests per second the endpoint's throttle step allows, or null when it declares none. */
     public Long maxRate() {
         return maxRate;
+    }
+
+    /** What the endpoint asks of its callers' bearer tokens. */
+    public Callers.Mode caller() {
+        return caller;
     }
 
     public String endpoint() {

@@ -33,16 +33,17 @@ public class EndpointContracts {
                 throw new ConfigurationException(key + ".max-rate", endpoint.maxRate(), "must be at least 1",
                         "Requests per second for all clients together, e.g. 2000.");
             }
-            byEndpoint.put(name, contract(key, name, budget, margin, endpoint.maxRate(), endpoint.parameters()));
+            byEndpoint.put(name, contract(key, name, budget, margin, endpoint.maxRate(), mode(key, endpoint.caller()),
+                    endpoint.parameters()));
         });
-        contract("oasis.endpoint-defaults", "", defaultBudget, defaultMargin, null, Map.of());
+        contract("oasis.endpoint-defaults", "", defaultBudget, defaultMargin, null, Callers.Mode.OFF, Map.of());
     }
 
     /** The contract of the endpoint route with this id. */
     public EndpointContract get(String endpoint) {
         return byEndpoint.computeIfAbsent(endpoint, e -> contract("oasis.endpoint-defaults", e,
                 properties.endpointDefaults().budget(), properties.endpointDefaults().assemblyMargin(), null,
-                Map.of()));
+                Callers.Mode.OFF, Map.of()));
     }
 
     /** Endpoint names that have configuration, for the startup check that each one has a route. */
@@ -50,7 +51,20 @@ public class EndpointContracts {
         return properties.endpoints().keySet();
     }
 
+    private static Callers.Mode mode(String key, String caller) {
+        if (caller == null || caller.isBlank()) {
+            return Callers.Mode.OFF;
+        }
+        try {
+            return Callers.Mode.valueOf(caller.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(key + ".caller", caller, "unknown caller mode",
+                    "Use off, optional or required.");
+        }
+    }
+
     private static EndpointContract contract(String key, String name, Duration budget, Duration margin, Long maxRate,
+                                             Callers.Mode caller,
                                              Map<String, EndpointProperties.Parameter> parameters) {
         if (margin == null || margin.isNegative() || margin.compareTo(budget) >= 0) {
             throw new ConfigurationException(key + ".assembly-margin", margin == null ? null : margin.toMillis() + "ms",
@@ -75,7 +89,7 @@ public class EndpointContracts {
             }
             checked.add(new EndpointContract.Parameter(parameter, p.required(), pattern, p.pattern(), p.maxLength()));
         });
-        return new EndpointContract(name, budget.toNanos(), margin.toNanos(), maxRate, List.copyOf(checked));
+        return new EndpointContract(name, budget.toNanos(), margin.toNanos(), maxRate, caller, List.copyOf(checked));
     }
 
     private static Duration positive(String key, Duration value) {

@@ -31,10 +31,13 @@ public record EndpointProperties(@DefaultValue Defaults endpointDefaults, Map<St
      *                       step reads it ({@code {{oasis.endpoints.<id>.max-rate}}}) and 429 answers announce it
      * @param targetRate     requests per second one instance is expected to carry at peak: {@code check} sizes the
      *                       upstreams' pools and bulkheads, and compares with their rate limits, at this rate
+     * @param caller         off (the default: no token is looked at), optional (a valid token identifies the caller,
+     *                       none is anonymous) or required (401 without a valid bearer token); oasis.identity says
+     *                       whose tokens are valid
      * @param parameters     query parameters by name; any other parameter is ignored and never forwarded
      * @param cache          whole answers kept in this instance; absent: only the calls are cached
      */
-    public record Endpoint(Duration budget, Duration assemblyMargin, Long maxRate, Long targetRate,
+    public record Endpoint(Duration budget, Duration assemblyMargin, Long maxRate, Long targetRate, String caller,
                            Map<String, Parameter> parameters, AnswerCache cache) {
 
         public Endpoint {

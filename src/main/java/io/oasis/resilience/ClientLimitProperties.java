@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code oasis.client-limit}: how many requests one client may make, whatever the endpoint.
  *
  * @param key            who a client is: {@code address} (the client's IP, X-Forwarded-For believed only from
- *                       trusted proxies), {@code principal} (the authenticated caller), or {@code header:<Name>}
+ *                       trusted proxies), {@code principal} (the caller's validated token subject, oasis.identity), or {@code header:<Name>}
  *                       (e.g. header:X-Api-Key); a request without that principal or header is keyed by address
  * @param trustedProxies addresses or CIDR ranges whose X-Forwarded-For is believed, e.g. 10.0.0.0/8
  * @param requests       per client per {@code per}; 0 turns the limit off

@@ -15,6 +15,7 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.oasis.config.ConfigurationException;
+import io.oasis.endpoint.Caller;
 import io.oasis.endpoint.Problem;
 import io.oasis.endpoint.ProblemException;
 import io.oasis.observe.OasisMetrics;
@@ -81,11 +82,11 @@ public class ClientLimiter {
      *
      * @throws ProblemException 429 with Retry-After and RateLimit headers when the bucket is empty
      */
-    public void admit(HttpServletRequest request) {
+    public void admit(HttpServletRequest request, Caller caller) {
         if (bandwidth == null || request == null) {
             return;
         }
-        String client = client(request);
+        String client = client(request, caller);
         Bucket local = buckets.get(client, c -> Bucket.builder().addLimit(bandwidth).build());
         long nanosToWait;
         if (shared == null) {
@@ -162,11 +163,11 @@ public class ClientLimiter {
      * Who the client is, for logs: the address or principal as they are, a header key (often an API key) only as
      * the start of its SHA-256, so that no credential reaches a log.
      */
-    public String logKey(HttpServletRequest request) {
+    public String logKey(HttpServletRequest request, Caller caller) {
         if (request == null) {
             return null;
         }
-        String key = client(request);
+        String key = client(request, caller);
         return key.startsWith("h:") ? "h:" + sha256(key).substring(0, 12) : key;
     }
 
@@ -185,14 +186,14 @@ public class ClientLimiter {
     }
 
     /** Who the client is, by the configured key; falls back to the address. */
-    String client(HttpServletRequest request) {
+    String client(HttpServletRequest request, Caller caller) {
         if (header != null) {
             String value = request.getHeader(header);
             if (value != null && !value.isBlank()) {
                 return "h:" + value;
             }
-        } else if (principal && request.getUserPrincipal() != null) {
-            return "p:" + request.getUserPrincipal().getName();
+        } else if (principal && caller != null && !caller.anonymous()) {
+            return "p:" + caller.subject();
         }
         return "a:" + address(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
     }

@@ -18,6 +18,7 @@ import io.oasis.cache.CacheProperties;
 import io.oasis.cache.SharedCache;
 import io.oasis.cache.UpstreamCache;
 import io.oasis.config.ConfigurationException;
+import io.oasis.endpoint.IdentityProperties;
 import io.oasis.resilience.SharedLimits;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -35,9 +36,17 @@ public class Upstreams implements DisposableBean {
     private final Set<String> forwardedHeaders = new LinkedHashSet<>();
 
     public Upstreams(UpstreamProperties properties, MeterRegistry registry, CacheProperties cacheProperties,
-                     SharedCache shared, CacheClock clock, ObjectMapper json, SharedLimits sharedLimits) {
+                     SharedCache shared, CacheClock clock, ObjectMapper json, SharedLimits sharedLimits,
+                     IdentityProperties identity) {
         Set<String> identityHeaders = new HashSet<>();
         cacheProperties.identityHeaders().forEach(h -> identityHeaders.add(h.toLowerCase(Locale.ROOT)));
+        identity.upstreams().forEach((name, told) -> {
+            if (!properties.upstreams().containsKey(name)) {
+                throw new ConfigurationException("oasis.identity.upstreams." + name, name,
+                        "no upstream of that name is declared", "Use one of " + properties.upstreams().keySet() + ".");
+            }
+            told.headers().keySet().forEach(h -> identityHeaders.add(h.toLowerCase(Locale.ROOT)));
+        });
         check("oasis.upstream-defaults", properties.upstreamDefaults());
         properties.upstreamPresets().forEach((preset, settings) -> {
             check("oasis.upstream-presets." + preset, settings);
@@ -65,13 +74,31 @@ public class Upstreams implements DisposableBean {
                 }
                 base = preset.over(defaults);
             }
-            UpstreamSettings settings = own.over(base);
+            UpstreamSettings settings = toldOfCaller(own.over(base), identity.upstreams().get(name));
             List<String> vary = varyHeaders(key, settings, identityHeaders);
             Upstream upstream = new Upstream(name, baseUrl(key, settings.baseUrl()), settings, registry,
                     u -> new UpstreamCache(name, settings.cache(), vary, shared, clock, json, registry), sharedLimits);
             byName.put(name, upstream);
             forwardedHeaders.addAll(upstream.forwardHeaders());
         });
+    }
+
+    /**
+     * The settings with the headers that carry the caller (oasis.identity.upstreams) among those it receives: set
+     * from the validated token only, never copied from the request, and part of the cache key like any other.
+     */
+    private static UpstreamSettings toldOfCaller(UpstreamSettings s, IdentityProperties.UpstreamIdentity told) {
+        if (told == null || !told.relayToken() && told.headers().isEmpty()) {
+            return s;
+        }
+        List<String> forward = new java.util.ArrayList<>(s.forwardHeaders());
+        if (told.relayToken()) {
+            forward.add("Authorization");
+        }
+        forward.addAll(told.headers().keySet());
+        return new UpstreamSettings(s.preset(), s.baseUrl(), s.connectTimeout(), s.responseTimeout(),
+                List.copyOf(new java.util.LinkedHashSet<>(forward)), s.maxBodySize(), s.maxInFlight(), s.pool(),
+                s.retry(), s.breaker(), s.rateLimit(), s.cache(), s.latency());
     }
 
     /** The upstream a route names; an unknown name is a configuration error, reported at route creation. */

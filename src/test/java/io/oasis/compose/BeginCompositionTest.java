@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.oasis.endpoint.ArrivalTime;
+import io.oasis.endpoint.Callers;
 import io.oasis.endpoint.EndpointContracts;
 import io.oasis.endpoint.EndpointProperties;
 import io.oasis.endpoint.LoadShedding;
@@ -46,7 +47,8 @@ class BeginCompositionTest {
             shedding, new ClientLimiter(new ClientLimitProperties("address", List.of(), 0, Duration.ofSeconds(1), 10),
                     Fixtures.instanceLimits(), new SimpleMeterRegistry()),
             new FaultInjection(new FaultInjection.Settings(false, null)), Fixtures.answers(ENDPOINTS, UPSTREAMS),
-            new Tracing(OpenTelemetry.noop()), Fixtures.outcomes(), UPSTREAMS);
+            new Tracing(OpenTelemetry.noop()), Fixtures.outcomes(), UPSTREAMS,
+            new Callers(Fixtures.NO_IDENTITY, new EndpointContracts(ENDPOINTS), new SimpleMeterRegistry()));
 
     @AfterAll
     static void closeClients() {

@@ -155,4 +155,29 @@ class StartupFailureIT {
         assertThat(e.getMessage()).isEqualTo("oasis.alerting.channels.hooks.secret = (missing): missing: the "
                 + "HMAC-SHA256 key receivers check the body with");
     }
+
+    @Test
+    void endpointNeedingACaller_withoutIssuerKeys_stopsStartupNamingTheKey() {
+        ConfigurationException e = startupFailure("oasis.endpoints.dashboard.caller=required");
+
+        assertThat(e.getMessage()).isEqualTo("oasis.endpoints.dashboard.caller = 'required': "
+                + "no oasis.identity.jwk-set-uri to validate callers' tokens with");
+    }
+
+    @Test
+    void callerClaimsToAnUpstream_cachedWithoutThemInItsKey_stopsStartup() {
+        ConfigurationException e = startupFailure("oasis.identity.upstreams.profile.headers.X-User-Id=sub",
+                "oasis.upstreams.profile.cache.ttl=60s", "oasis.upstreams.profile.cache.vary-headers=Accept-Language");
+
+        assertThat(e.getMessage()).startsWith("oasis.upstreams.profile.cache.vary-headers").contains("X-User-Id");
+    }
+
+    @Test
+    void identity_forAnUnknownUpstreamOrNoneAlgorithm_stopsStartupNamingKeyAndValue() {
+        assertThat(startupFailure("oasis.identity.upstreams.profil.relay-token=true").getMessage())
+                .startsWith("oasis.identity.upstreams.profil = 'profil': no upstream of that name is declared");
+        assertThat(startupFailure("oasis.identity.jwk-set-uri=http://127.0.0.1:9/jwks",
+                "oasis.identity.algorithms=none").getMessage())
+                .isEqualTo("oasis.identity.algorithms = 'none': not a JWS signature algorithm");
+    }
 }

@@ -15,7 +15,7 @@ class EndpointContractTest {
     private static EndpointContract contract(Map<String, EndpointProperties.Parameter> parameters) {
         EndpointProperties properties = new EndpointProperties(
                 new EndpointProperties.Defaults(Duration.ofSeconds(1), Duration.ofMillis(10)),
-                Map.of("search", new EndpointProperties.Endpoint(Duration.ofMillis(300), null, null, null, parameters, null)));
+                Map.of("search", new EndpointProperties.Endpoint(Duration.ofMillis(300), null, null, null, null, parameters, null)));
         return new EndpointContracts(properties).get("search");
     }
 
@@ -97,7 +97,7 @@ class EndpointContractTest {
     void contracts_nonPositiveBudget_failsNamingKeyAndValue() {
         EndpointProperties properties = new EndpointProperties(
                 new EndpointProperties.Defaults(Duration.ofSeconds(1), Duration.ofMillis(10)),
-                Map.of("search", new EndpointProperties.Endpoint(Duration.ZERO, null, null, null, Map.of(), null)));
+                Map.of("search", new EndpointProperties.Endpoint(Duration.ZERO, null, null, null, null, Map.of(), null)));
 
         assertThatThrownBy(() -> new EndpointContracts(properties))
                 .isInstanceOf(ConfigurationException.class)

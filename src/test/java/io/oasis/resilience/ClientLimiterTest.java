@@ -2,9 +2,11 @@ package io.oasis.resilience;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.oasis.config.ConfigurationException;
+import io.oasis.endpoint.Caller;
 import io.oasis.endpoint.ProblemException;
 import io.oasis.testkit.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -48,17 +50,17 @@ class ClientLimiterTest {
     @Test
     void admit_overTheLimit_is429WithRetryAfterAndRateLimitHeaders() {
         ClientLimiter limiter = limiter("address", List.of(), 2);
-        limiter.admit(from("203.0.113.9", null));
-        limiter.admit(from("203.0.113.9", null));
+        limiter.admit(from("203.0.113.9", null), Caller.ANONYMOUS);
+        limiter.admit(from("203.0.113.9", null), Caller.ANONYMOUS);
 
-        assertThatThrownBy(() -> limiter.admit(from("203.0.113.9", null)))
+        assertThatThrownBy(() -> limiter.admit(from("203.0.113.9", null), Caller.ANONYMOUS))
                 .isInstanceOfSatisfying(ProblemException.class, e -> {
                     assertThat(e.problem().status()).isEqualTo(429);
                     assertThat(e.headers()).containsKeys("Retry-After", "RateLimit")
                             .containsEntry("RateLimit-Policy", "2;w=10");
                     assertThat(Long.parseLong(e.headers().get("Retry-After"))).isBetween(1L, 10L);
                 });
-        limiter.admit(from("203.0.113.10", null));
+        limiter.admit(from("203.0.113.10", null), Caller.ANONYMOUS);
     }
 
     @Test
@@ -69,8 +71,8 @@ class ClientLimiterTest {
         MockHttpServletRequest b = from("203.0.113.9", null);
         b.addHeader("X-Api-Key", "team-b");
 
-        assertThat(limiter.client(a)).isNotEqualTo(limiter.client(b));
-        assertThat(limiter.client(from("203.0.113.9", null))).isEqualTo("a:203.0.113.9");
+        assertThat(limiter.client(a, Caller.ANONYMOUS)).isNotEqualTo(limiter.client(b, Caller.ANONYMOUS));
+        assertThat(limiter.client(from("203.0.113.9", null), Caller.ANONYMOUS)).isEqualTo("a:203.0.113.9");
     }
 
     @Test
@@ -94,11 +96,20 @@ class ClientLimiterTest {
         ClientLimiter limiter = new ClientLimiter(new ClientLimitProperties("address", List.of(), 5,
                 Duration.ofSeconds(1), 10), refusing, registry);
 
-        assertThatThrownBy(() -> limiter.admit(from("203.0.113.9", null)))
+        assertThatThrownBy(() -> limiter.admit(from("203.0.113.9", null), Caller.ANONYMOUS))
                 .isInstanceOfSatisfying(ProblemException.class, e -> {
                     assertThat(e.problem().status()).isEqualTo(503);
                     assertThat(e.problem().slug()).isEqualTo("rate-limit-unavailable");
                     assertThat(e.headers()).containsEntry("Retry-After", "1");
                 });
+    }
+
+    @Test
+    void client_principalKey_isTheValidatedTokensSubjectNotAnyHeader() {
+        ClientLimiter limiter = limiter("principal", List.of(), 1);
+        Caller alice = new Caller("alice", Map.of(), "token-a");
+
+        assertThat(limiter.client(from("203.0.113.9", null), alice)).isEqualTo("p:alice");
+        assertThat(limiter.client(from("203.0.113.9", null), Caller.ANONYMOUS)).isEqualTo("a:203.0.113.9");
     }
 }

@@ -11,6 +11,7 @@ import io.oasis.cache.CacheProperties;
 import io.oasis.cache.SharedCache;
 import io.oasis.cache.SystemCacheClock;
 import io.oasis.endpoint.EndpointProperties;
+import io.oasis.endpoint.IdentityProperties;
 import io.oasis.observe.EndpointMetrics;
 import io.oasis.observe.RequestContext;
 import io.oasis.observe.RequestLogProperties;
@@ -28,6 +29,10 @@ public final class Fixtures {
                     java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), "oasis:"),
             new CacheProperties.Webhook(null, java.time.Duration.ofMinutes(5)), null, List.of());
 
+    /** No token validation, and no upstream told of the caller. */
+    public static final IdentityProperties NO_IDENTITY = new IdentityProperties(null, null, List.of(), List.of("RS256"),
+            java.time.Duration.ofSeconds(30), Map.of());
+
     private Fixtures() {
     }
 
@@ -39,7 +44,7 @@ public final class Fixtures {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         SharedCache shared = new SharedCache(cache, registry);
         return new Upstreams(properties, registry, cache, shared, new SystemCacheClock(), new ObjectMapper(),
-                new SharedLimits(new SharedLimitProperties(false, "local"), cache, shared, registry));
+                new SharedLimits(new SharedLimitProperties(false, "local"), cache, shared, registry), NO_IDENTITY);
     }
 
     /** Rate limits counted by each instance alone. */
