@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.oasis.cache.UpstreamCache;
 import io.oasis.observe.UpstreamMetrics;
 import io.oasis.resilience.SharedLimits;
+import javax.net.ssl.SSLContext;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import io.oasis.resilience.UpstreamProtection;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
@@ -58,7 +60,7 @@ public final class Upstream implements AutoCloseable {
     private final UpstreamCache cache;
 
     Upstream(String name, URI baseUrl, UpstreamSettings settings, MeterRegistry registry,
-             Function<Upstream, UpstreamCache> cacheFactory, SharedLimits sharedLimits) {
+             Function<Upstream, UpstreamCache> cacheFactory, SharedLimits sharedLimits, SSLContext tls) {
         this.name = name;
         this.host = new HttpHost(baseUrl.getScheme(), baseUrl.getHost(), baseUrl.getPort());
         String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
@@ -68,7 +70,12 @@ public final class Upstream implements AutoCloseable {
         this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE - 8, settings.maxBodySize().toBytes());
         this.forwardHeaders = settings.forwardHeaders().stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
         UpstreamSettings.Pool poolSettings = settings.pool();
-        this.pool = PoolingAsyncClientConnectionManagerBuilder.create()
+        PoolingAsyncClientConnectionManagerBuilder poolBuilder = PoolingAsyncClientConnectionManagerBuilder.create();
+        if (tls != null) {
+            // the bundle's trust store and client certificate; host names verified as by default
+            poolBuilder.setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(tls).buildAsync());
+        }
+        this.pool = poolBuilder
                 .setMaxConnTotal(poolSettings.maxConnections())
                 .setMaxConnPerRoute(poolSettings.maxConnections())
                 .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.STRICT)

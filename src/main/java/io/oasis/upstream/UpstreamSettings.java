@@ -17,6 +17,9 @@ import org.springframework.util.unit.DataSize;
  * @param forwardHeaders  inbound request headers this upstream receives; nothing else is forwarded
  * @param maxBodySize     a larger answer fails the call (checked on Content-Length, then while reading)
  * @param maxInFlight     bulkhead: calls at once; one more fails at once and its part takes its policy
+ * @param tlsBundle       for an https base-url: a Spring Boot SSL bundle ({@code spring.ssl.bundle.*}) whose trust
+ *                        store verifies the upstream's certificate and whose key store, if it has one, is Oasis'
+ *                        client certificate (mTLS); absent: the JVM's trusted authorities, no client certificate
  * @param latency         the upstream's usual answer time at peak (say its p99): with the endpoints' target rates,
  *                        what {@code check} sizes the pool and bulkhead against; absent: not checked
  */
@@ -33,6 +36,7 @@ public record UpstreamSettings(
         Breaker breaker,
         RateLimit rateLimit,
         Cache cache,
+        String tlsBundle,
         Duration latency) {
 
     /** What an upstream gets when nothing is configured: safe for an 80 ms service at a few thousand req/s. */
@@ -42,7 +46,7 @@ public record UpstreamSettings(
             new Retry(2, Duration.ofMillis(20), Duration.ofMillis(200), 0.1, 10, Duration.ofSeconds(10)),
             new Breaker(50f, 100f, null, 20, Duration.ofSeconds(10), Duration.ofSeconds(5), 5),
             new RateLimit(0, Duration.ofSeconds(1)),
-            new Cache(Duration.ZERO, Duration.ZERO, Duration.ZERO, 10_000, null, null), null);
+            new Cache(Duration.ZERO, Duration.ZERO, Duration.ZERO, 10_000, null, null), null, null);
 
     /**
      * This upstream's own connection pool; size it as peak req/s x latency x 1.3.
@@ -161,7 +165,8 @@ public record UpstreamSettings(
                 retry == null ? base.retry : retry.over(base.retry),
                 breaker == null ? base.breaker : breaker.over(base.breaker),
                 rateLimit == null ? base.rateLimit : rateLimit.over(base.rateLimit),
-                cache == null ? base.cache : cache.over(base.cache), or(latency, base.latency));
+                cache == null ? base.cache : cache.over(base.cache), or(tlsBundle, base.tlsBundle),
+                or(latency, base.latency));
     }
 
     private static <T> T or(T value, T fallback) {

@@ -19,6 +19,7 @@ import io.oasis.cache.SharedCache;
 import io.oasis.cache.UpstreamCache;
 import io.oasis.config.ConfigurationException;
 import io.oasis.endpoint.IdentityProperties;
+import org.springframework.boot.ssl.SslBundles;
 import io.oasis.resilience.SharedLimits;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -37,7 +38,7 @@ public class Upstreams implements DisposableBean {
 
     public Upstreams(UpstreamProperties properties, MeterRegistry registry, CacheProperties cacheProperties,
                      SharedCache shared, CacheClock clock, ObjectMapper json, SharedLimits sharedLimits,
-                     IdentityProperties identity) {
+                     IdentityProperties identity, SslBundles ssl) {
         Set<String> identityHeaders = new HashSet<>();
         cacheProperties.identityHeaders().forEach(h -> identityHeaders.add(h.toLowerCase(Locale.ROOT)));
         identity.upstreams().forEach((name, told) -> {
@@ -76,8 +77,10 @@ public class Upstreams implements DisposableBean {
             }
             UpstreamSettings settings = toldOfCaller(own.over(base), identity.upstreams().get(name));
             List<String> vary = varyHeaders(key, settings, identityHeaders);
-            Upstream upstream = new Upstream(name, baseUrl(key, settings.baseUrl()), settings, registry,
-                    u -> new UpstreamCache(name, settings.cache(), vary, shared, clock, json, registry), sharedLimits);
+            URI url = baseUrl(key, settings.baseUrl());
+            Upstream upstream = new Upstream(name, url, settings, registry,
+                    u -> new UpstreamCache(name, settings.cache(), vary, shared, clock, json, registry), sharedLimits,
+                    tls(key, url, settings.tlsBundle(), ssl));
             byName.put(name, upstream);
             forwardedHeaders.addAll(upstream.forwardHeaders());
         });
@@ -98,7 +101,25 @@ public class Upstreams implements DisposableBean {
         forward.addAll(told.headers().keySet());
         return new UpstreamSettings(s.preset(), s.baseUrl(), s.connectTimeout(), s.responseTimeout(),
                 List.copyOf(new java.util.LinkedHashSet<>(forward)), s.maxBodySize(), s.maxInFlight(), s.pool(),
-                s.retry(), s.breaker(), s.rateLimit(), s.cache(), s.latency());
+                s.retry(), s.breaker(), s.rateLimit(), s.cache(), s.tlsBundle(), s.latency());
+    }
+
+    /** The TLS of an https upstream with a tls-bundle: its trust store and client certificate; else null. */
+    private static javax.net.ssl.SSLContext tls(String key, URI base, String bundle, SslBundles ssl) {
+        if (bundle == null || bundle.isBlank()) {
+            return null;
+        }
+        if (!"https".equalsIgnoreCase(base.getScheme())) {
+            throw new ConfigurationException(key + ".tls-bundle", bundle, "the base-url " + base + " is not https",
+                    "Use an https:// base-url, or remove tls-bundle.");
+        }
+        try {
+            return ssl.getBundle(bundle).createSslContext();
+        } catch (org.springframework.boot.ssl.NoSuchSslBundleException e) {
+            throw new ConfigurationException(key + ".tls-bundle", bundle, "no SSL bundle of that name",
+                    "Declare it under spring.ssl.bundle.jks." + bundle + " (or .pem.): truststore, and keystore for "
+                            + "a client certificate.");
+        }
     }
 
     /** The upstream a route names; an unknown name is a configuration error, reported at route creation. */

@@ -30,6 +30,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.oasis.testkit.Certificates;
 import io.oasis.testkit.OasisIT;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
@@ -165,20 +166,12 @@ class AlertingIT extends OasisIT {
         SMTP.setUser("oasis@example.com", "oasis", "mail-password");
         try {
             Path dir = Files.createTempDirectory("oasis-mail-tls");
-            Path server = dir.resolve("server.p12");
-            Path certificate = dir.resolve("server.cer");
-            TRUST_STORE = dir.resolve("trust.p12");
-            keytool("-genkeypair", "-alias", "mail", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1",
-                    "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
-                    server.toString(), "-storepass", "changeit", "-keypass", "changeit");
-            keytool("-exportcert", "-alias", "mail", "-keystore", server.toString(), "-storepass", "changeit",
-                    "-file", certificate.toString());
-            keytool("-importcert", "-noprompt", "-alias", "mail", "-file", certificate.toString(), "-storetype",
-                    "PKCS12", "-keystore", TRUST_STORE.toString(), "-storepass", "changeit");
-            System.setProperty("greenmail.tls.keystore.file", server.toString());
-            System.setProperty("greenmail.tls.keystore.password", "changeit");
-            System.setProperty("greenmail.tls.key.password", "changeit");
-        } catch (java.io.IOException | InterruptedException e) {
+            Certificates.Issued server = Certificates.issue(dir, "mail");
+            TRUST_STORE = Certificates.trustStore(dir, "trust", server);
+            System.setProperty("greenmail.tls.keystore.file", server.keyStore().toString());
+            System.setProperty("greenmail.tls.keystore.password", Certificates.PASSWORD);
+            System.setProperty("greenmail.tls.key.password", Certificates.PASSWORD);
+        } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
         SMTPS = new GreenMail(ServerSetupTest.SMTPS.dynamicPort());
@@ -186,17 +179,6 @@ class AlertingIT extends OasisIT {
         SMTPS.setUser("oasis@example.com", "oasis", "mail-password");
         SMTPS_REFUSED = new GreenMail(ServerSetupTest.SMTPS.dynamicPort());
         SMTPS_REFUSED.start();
-    }
-
-    private static void keytool(String... arguments) throws java.io.IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        command.addAll(List.of(arguments));
-        Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
-            throw new IllegalStateException("keytool " + command + ": " + output);
-        }
     }
 
     @DynamicPropertySource

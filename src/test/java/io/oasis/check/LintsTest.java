@@ -29,7 +29,7 @@ class LintsTest {
         upstreams.put(name, new UpstreamSettings(null, "http://127.0.0.1:9", b.connectTimeout(), timeout,
                 b.forwardHeaders(), b.maxBodySize(), b.maxInFlight(), b.pool(),
                 new UpstreamSettings.Retry(attempts, r.baseDelay(), r.maxDelay(), r.budgetRatio(),
-                        r.budgetMinPerSecond(), r.budgetWindow()), b.breaker(), b.rateLimit(), b.cache(), latency));
+                        r.budgetMinPerSecond(), r.budgetWindow()), b.breaker(), b.rateLimit(), b.cache(), null, latency));
     }
 
     /** Replaces an upstream's rate limit and cache, the rest kept. */
@@ -37,7 +37,8 @@ class LintsTest {
         UpstreamSettings s = upstreams.get(name);
         upstreams.put(name, new UpstreamSettings(s.preset(), s.baseUrl(), s.connectTimeout(), s.responseTimeout(),
                 s.forwardHeaders(), s.maxBodySize(), s.maxInFlight(), s.pool(), s.retry(), s.breaker(),
-                rateLimit != null ? rateLimit : s.rateLimit(), cache != null ? cache : s.cache(), s.latency()));
+                rateLimit != null ? rateLimit : s.rateLimit(), cache != null ? cache : s.cache(), s.tlsBundle(),
+                s.latency()));
     }
 
     private void call(String part, String upstream, String... dependsOn) {

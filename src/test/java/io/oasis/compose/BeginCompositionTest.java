@@ -37,7 +37,7 @@ class BeginCompositionTest {
 
     private static final Upstreams UPSTREAMS = Fixtures.upstreams(Fixtures.properties(Map.of("profile",
             new UpstreamSettings(null, "http://127.0.0.1:9/profile", null, null, List.of("Accept-Language"), null,
-                    null, null, null, null, null, null, null))));
+                    null, null, null, null, null, null, null, null))));
 
     private final LoadShedding shedding = new LoadShedding(new SimpleMeterRegistry());
     private static final EndpointProperties ENDPOINTS = new EndpointProperties(

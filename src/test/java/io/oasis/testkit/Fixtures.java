@@ -44,7 +44,8 @@ public final class Fixtures {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         SharedCache shared = new SharedCache(cache, registry);
         return new Upstreams(properties, registry, cache, shared, new SystemCacheClock(), new ObjectMapper(),
-                new SharedLimits(new SharedLimitProperties(false, "local"), cache, shared, registry), NO_IDENTITY);
+                new SharedLimits(new SharedLimitProperties(false, "local"), cache, shared, registry), NO_IDENTITY,
+                new org.springframework.boot.ssl.DefaultSslBundleRegistry());
     }
 
     /** Rate limits counted by each instance alone. */

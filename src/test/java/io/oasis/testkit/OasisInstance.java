@@ -22,12 +22,15 @@ public final class OasisInstance implements AutoCloseable {
         this.context = context;
     }
 
-    /** Starts an instance with the test profile and these properties over it. */
+    /** Starts an instance with the test profile and these properties over it (an upstream's base-url among them). */
     public static OasisInstance start(Map<String, String> properties) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.jmx.enabled=false",
                 "--camel.main.jmx-enabled=false", "--management.endpoints.web.exposure.include=health,prometheus"));
         for (String upstream : UpstreamStubs.UPSTREAMS) {
-            args.add("--oasis.upstreams." + upstream + ".base-url=" + UpstreamStubs.baseUrl(upstream));
+            String key = "oasis.upstreams." + upstream + ".base-url";
+            if (!properties.containsKey(key)) {
+                args.add("--" + key + "=" + UpstreamStubs.baseUrl(upstream));
+            }
         }
         properties.forEach((key, value) -> args.add("--" + key + "=" + value));
         return new OasisInstance(new SpringApplicationBuilder(OasisApplication.class).profiles("test")

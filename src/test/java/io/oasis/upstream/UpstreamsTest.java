@@ -15,12 +15,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class UpstreamsTest {
 
     private static UpstreamSettings only(String baseUrl) {
-        return new UpstreamSettings(null, baseUrl, null, null, null, null, null, null, null, null, null, null, null);
+        return new UpstreamSettings(null, baseUrl, null, null, null, null, null, null, null, null, null, null, null,
+                null);
     }
 
     private static UpstreamSettings withTimeout(String preset, String baseUrl, Duration responseTimeout) {
         return new UpstreamSettings(preset, baseUrl, null, responseTimeout, null, null, null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     private static Upstreams upstreams(UpstreamSettings defaults, Map<String, UpstreamSettings> presets,
@@ -32,7 +33,7 @@ class UpstreamsTest {
     void settings_ownOverPresetOverDefaultsOverBuiltIn() {
         UpstreamSettings defaults = new UpstreamSettings(null, null, Duration.ofMillis(100), Duration.ofSeconds(2),
                 List.of("Accept-Language"), null, null, null,
-                new UpstreamSettings.Retry(3, null, null, null, null, null), null, null, null, null);
+                new UpstreamSettings.Retry(3, null, null, null, null, null), null, null, null, null, null);
         Upstreams all = upstreams(defaults, Map.of("fast", withTimeout(null, null, Duration.ofMillis(300))), Map.of(
                 "a", withTimeout("fast", "http://a.internal", null),
                 "b", withTimeout("fast", "http://b.internal", Duration.ofMillis(150)),
@@ -62,7 +63,7 @@ class UpstreamsTest {
     @Test
     void preset_badValue_stopsStartupNamingThePresetKey() {
         UpstreamSettings bad = new UpstreamSettings(null, null, null, null, null, null, null, null,
-                new UpstreamSettings.Retry(null, null, null, 2.0, null, null), null, null, null, null);
+                new UpstreamSettings.Retry(null, null, null, 2.0, null, null), null, null, null, null, null);
 
         assertThatThrownBy(() -> upstreams(null, Map.of("fast", bad), Map.of()))
                 .isInstanceOf(ConfigurationException.class)
@@ -72,7 +73,7 @@ class UpstreamsTest {
     @Test
     void defaults_badValue_stopsStartupNamingTheDefaultsKey() {
         UpstreamSettings bad = new UpstreamSettings(null, null, null, null, null, null, 0, null, null, null, null,
-                null, null);
+                null, null, null);
 
         assertThatThrownBy(() -> upstreams(bad, Map.of(), Map.of()))
                 .isInstanceOf(ConfigurationException.class)
