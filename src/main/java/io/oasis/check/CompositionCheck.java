@@ -81,10 +81,47 @@ public class CompositionCheck {
     public List<Finding> run() {
         List<Finding> found = new ArrayList<>(structure());
         Lints.run(model(), bounds).forEach(f -> found.add(f.file() != null ? f : f.in(origin(f.subject()))));
+        found.addAll(inlineSecrets());
         found.sort((a, b) -> a.severity().compareTo(b.severity()));
         this.findings = List.copyOf(found);
         found.stream().filter(f -> f.severity() == Finding.Severity.WARNING).forEach(f -> LOG.warn("{}", f.line()));
         return findings;
+    }
+
+    /** A key that names a secret: its value belongs in the environment or a mounted file, not in a config file. */
+    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile(
+            "(?i).*(password|secret|token|private-key|api-key)$");
+
+    /**
+     * Secrets written into a configuration file as they are, instead of {@code ${ENVIRONMENT_VARIABLE}} or a file
+     * imported with {@code spring.config.import=configtree:/run/secrets/}: such files end up in repositories, images
+     * and support tickets.
+     */
+    private List<Finding> inlineSecrets() {
+        List<Finding> found = new ArrayList<>();
+        for (PropertySource<?> source : environment.getPropertySources()) {
+            if (!(source instanceof org.springframework.boot.env.OriginTrackedMapPropertySource file)) {
+                continue;
+            }
+            for (String name : file.getPropertyNames()) {
+                Object raw = file.getProperty(name);
+                String value = raw == null ? "" : String.valueOf(raw);
+                if (!SECRET.matcher(name).matches() || value.isBlank() || value.contains("${")) {
+                    continue;
+                }
+                Origin origin = OriginLookup.getOrigin(file, name);
+                if (origin instanceof TextResourceOrigin text && text.getResource() != null
+                        && String.valueOf(text.getResource()).contains("configtree")) {
+                    continue;
+                }
+                found.add(new Finding(Finding.Severity.WARNING, "inline-secret", origin(name), name,
+                        "a secret is written in the configuration file itself",
+                        "Write " + name + ": ${" + name.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_")
+                                + "} and set that environment variable, or import a secrets folder "
+                                + "(spring.config.import: configtree:/run/secrets/)."));
+            }
+        }
+        return found;
     }
 
     /** The errors: what makes an endpoint's composition wrong, not only slow. */

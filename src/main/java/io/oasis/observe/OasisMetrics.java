@@ -32,6 +32,8 @@ public final class OasisMetrics {
     public static final String REQUESTS_SHED = "oasis.requests.shed";
     /** Counter of requests refused by a rate limit: tag limit (client, endpoint). */
     public static final String REQUESTS_RATE_LIMITED = "oasis.requests.rate.limited";
+    /** Counter of requests refused for their size, before any route: tag reason (body-too-large, header-too-large). */
+    public static final String REQUESTS_REFUSED = "oasis.requests.refused";
     /** Counter of requests refused for their bearer token: tag reason (missing, invalid, keys-unavailable). */
     public static final String REQUESTS_UNAUTHORIZED = "oasis.requests.unauthorized";
     /** Shared (Redis) rate-limit decisions taken without Redis: {@code limit}, {@code outcome} local|refused. */

@@ -49,4 +49,18 @@ class CheckCommandIT {
                 + "oasis.upstreams.orders.preset = 'fast': no preset of that name");
         assertThat(exit).isEqualTo(1);
     }
+
+    @Test
+    void check_ofASecretWrittenInAConfigurationFile_warnsWithoutPrintingIt(@org.junit.jupiter.api.io.TempDir
+                                                                            java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("inline.yaml");
+        java.nio.file.Files.writeString(file, "oasis:\n  cache:\n    admin-token: hunter2-inline-token\n");
+
+        int exit = CheckCommand.run(new String[] {"--spring.config.additional-location=file:" + file}, out);
+
+        assertThat(output()).contains("WARNING [inline-secret] inline.yaml:3 oasis.cache.admin-token: a secret is "
+                + "written in the configuration file itself. Fix: Write oasis.cache.admin-token: "
+                + "${OASIS_CACHE_ADMIN_TOKEN}").doesNotContain("hunter2");
+        assertThat(exit).isZero();
+    }
 }

@@ -13,9 +13,12 @@ import io.oasis.testkit.Tokens;
 import io.oasis.testkit.UpstreamStubs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -44,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
     "oasis.endpoints.dashboard.caller=optional",
     // personal and cached: the caller's headers are part of the key
     "oasis.upstreams.profile.cache.ttl=60s"})
+@ExtendWith(OutputCaptureExtension.class)
 class CallersIT extends OasisIT {
 
     @DynamicPropertySource
@@ -167,5 +171,23 @@ class CallersIT extends OasisIT {
         assertThat(answers).allSatisfy(a -> assertThat(a[1]).as("profile answered to %s", a[0]).isEqualTo(a[0]));
         // the answers came from the cache, not from 200 calls: the test exercised the shared entries
         assertThat(SERVER.findAll(getRequestedFor(urlPathEqualTo("/profile/me"))).size()).isLessThan(20);
+    }
+
+    @Test
+    void tokens_afterRequestsCarryingThem_appearInNoLogLineMetricOrProblem(CapturedOutput output) {
+        String good = Tokens.valid("alice", "gold");
+        String bad = Tokens.signedByAnImpostor("mallory");
+
+        me(good);
+        HttpResponse<String> refused = me(bad);
+
+        String metrics = get("/actuator/prometheus").body();
+        for (String token : List.of(good, bad)) {
+            String signature = token.substring(token.lastIndexOf('.') + 1);
+            assertThat(output.getAll()).doesNotContain(signature);
+            assertThat(metrics).doesNotContain(signature);
+            assertThat(refused.body()).doesNotContain(signature);
+        }
+        assertThat(metrics).contains("oasis_requests_unauthorized_total{reason=\"invalid\"}");
     }
 }

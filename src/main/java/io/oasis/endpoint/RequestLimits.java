@@ -1,0 +1,136 @@
+package io.oasis.endpoint;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.oasis.observe.OasisMetrics;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.catalina.Valve;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * What a hostile or broken client cannot make Oasis do. A request body larger than {@code oasis.request-limits
+ * .max-body-size}, or one of unknown length, is refused with 413 before a byte of it is read (the connection is then
+ * closed: Tomcat swallows at most {@code server.tomcat.max-swallow-size}); a request line or headers beyond
+ * {@code server.max-http-request-header-size} are refused by Tomcat itself, which answers here in problem+json
+ * instead of its HTML page. Both are counted ({@code oasis.requests.refused}).
+ */
+@Configuration
+public class RequestLimits {
+
+    /**
+     * {@code oasis.request-limits}.
+     *
+     * @param maxBodySize a larger request body is refused unread; the endpoints are GET and take none
+     * @param paths       where the body limit applies (servlet URL patterns)
+     */
+    @ConfigurationProperties("oasis.request-limits")
+    public record Settings(@DefaultValue("16KB") DataSize maxBodySize, @DefaultValue("/api/*") List<String> paths) {
+    }
+
+    @Bean
+    FilterRegistrationBean<Filter> requestBodyLimit(Settings settings, ProblemWriter problems, MeterRegistry registry) {
+        Counter refused = Counter.builder(OasisMetrics.REQUESTS_REFUSED).tag(OasisMetrics.TAG_REASON, "body-too-large")
+                .description("requests refused for their size").register(registry);
+        long max = settings.maxBodySize().toBytes();
+        Filter filter = (ServletRequest request, ServletResponse response, FilterChain chain) -> {
+            HttpServletRequest http = (HttpServletRequest) request;
+            long length = http.getContentLengthLong();
+            if (length > max || length < 0 && http.getHeader("Transfer-Encoding") != null) {
+                refused.increment();
+                HttpServletResponse out = (HttpServletResponse) response;
+                out.setStatus(413);
+                out.setHeader("Connection", "close");
+                out.setContentType(Problem.MEDIA_TYPE);
+                out.getOutputStream().write(problems.toBytes(new Problem(413, "body-too-large", "Content too large",
+                        "request bodies are limited to " + max + " bytes", Map.of()), http.getRequestURI()));
+                return;
+            }
+            chain.doFilter(request, response);
+        };
+        FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(filter);
+        registration.setUrlPatterns(settings.paths());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+
+    /** Replaces the error page Tomcat writes for requests it refuses before any application code (Spring's too). */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorPages(MeterRegistry registry) {
+        Counter headersRefused = Counter.builder(OasisMetrics.REQUESTS_REFUSED)
+                .tag(OasisMetrics.TAG_REASON, "header-too-large").description("requests refused for their size")
+                .register(registry);
+        return factory -> factory.addContextCustomizers(context -> {
+            if (context.getParent() instanceof StandardHost host) {
+                for (Valve valve : host.getPipeline().getValves()) {
+                    if (valve instanceof ErrorReportValve) {
+                        host.getPipeline().removeValve(valve);
+                    }
+                }
+                // named too, or Tomcat adds its own (with stack traces) when the host starts
+                host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+                host.getPipeline().addValve(new ProblemErrorReportValve(headersRefused));
+            }
+        });
+    }
+
+    /** Tomcat's own refusals (a request line or headers too large, a malformed request) as problem+json. */
+    public static final class ProblemErrorReportValve extends ErrorReportValve {
+
+        private final Counter headersRefused;
+
+        /** For Tomcat, which may create one by its class name: then nothing is counted. */
+        public ProblemErrorReportValve() {
+            this(null);
+        }
+
+        ProblemErrorReportValve(Counter headersRefused) {
+            this.headersRefused = headersRefused;
+        }
+
+        @Override
+        protected void report(Request request, Response response, Throwable throwable) {
+            int status = response.getStatus();
+            if (status < 400 || response.isCommitted() || response.getContentWritten() > 0) {
+                return;
+            }
+            boolean tooLarge = throwable != null && String.valueOf(throwable.getMessage()).contains("too large");
+            if (tooLarge && headersRefused != null) {
+                headersRefused.increment();
+            }
+            String slug = tooLarge ? "header-too-large" : "bad-request";
+            String detail = tooLarge ? "the request line or headers are larger than this server accepts"
+                    : "the request could not be read";
+            String body = "{\"type\":\"urn:oasis:problem:" + slug + "\",\"title\":\"Bad request\",\"status\":" + status
+                    + ",\"detail\":\"" + detail + "\"}";
+            try {
+                response.setContentType(Problem.MEDIA_TYPE);
+                response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+                response.finishResponse();
+            } catch (IOException | IllegalStateException e) {
+                // the client is gone or the response was taken over: nothing more to tell it
+            }
+        }
+    }
+}

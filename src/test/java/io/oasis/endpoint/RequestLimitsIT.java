@@ -1,0 +1,89 @@
+package io.oasis.endpoint;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+import io.oasis.testkit.OasisIT;
+import org.junit.jupiter.api.Test;
+
+import static io.oasis.testkit.AnswerAssert.assertThatAnswer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Requests too large to be honest: refused before they are read, in problem+json, counted; others unaffected. */
+class RequestLimitsIT extends OasisIT {
+
+    /** Sends the head of a request (and no more), returns the server's answer as soon as its JSON body is whole. */
+    private String raw(String head) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder answer = new StringBuilder();
+            byte[] buffer = new byte[4096];
+            int read;
+            while ((read = in.read(buffer)) > 0) {
+                answer.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+                int body = answer.indexOf("\r\n\r\n{");
+                if (body > 0 && answer.indexOf("}", body) > 0) {
+                    break;
+                }
+            }
+            return answer.toString();
+        }
+    }
+
+    private double refused(String reason) {
+        String metrics = get("/actuator/prometheus").body();
+        String line = metrics.lines().filter(l -> l.startsWith("oasis_requests_refused_total{reason=\"" + reason))
+                .findFirst().orElse("x 0");
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+
+    @Test
+    void body_announcedLargerThanTheLimit_is413BeforeItIsSent_andTheConnectionCloses() throws IOException {
+        double before = refused("body-too-large");
+
+        // 10 MB announced, none sent: the answer comes anyway, so nothing waited for the body
+        String answer = raw("GET /api/dashboard?userId=42 HTTP/1.1\r\nHost: oasis\r\nContent-Type: application/json"
+                + "\r\nContent-Length: 10485760\r\n\r\n{");
+
+        assertThat(answer).startsWith("HTTP/1.1 413").contains("Connection: close")
+                .contains("application/problem+json").contains("\"type\":\"urn:oasis:problem:body-too-large\"");
+        assertThat(refused("body-too-large")).isEqualTo(before + 1);
+        assertThatAnswer(get("/api/dashboard?userId=42")).isOk();
+    }
+
+    @Test
+    void body_ofUnknownLength_is413() throws IOException {
+        String answer = raw("GET /api/dashboard?userId=42 HTTP/1.1\r\nHost: oasis\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 413").contains("urn:oasis:problem:body-too-large");
+    }
+
+    @Test
+    void headers_largerThanTheServerAccepts_are400ProblemAndCounted_andOthersAreServed() {
+        double before = refused("header-too-large");
+
+        HttpResponse<String> answer = send(request("/api/dashboard?userId=42").header("X-Padding", "a".repeat(20_000))
+                .GET().build());
+
+        assertThatAnswer(answer).isProblem(400, "urn:oasis:problem:header-too-large");
+        assertThat(answer.body()).doesNotContain("Exception").doesNotContain("Tomcat");
+        assertThat(refused("header-too-large")).isEqualTo(before + 1);
+        assertThatAnswer(get("/api/dashboard?userId=42")).isOk();
+    }
+
+    @Test
+    void requestLine_longerThanTheServerAccepts_is400Problem() {
+        HttpResponse<String> answer = get("/api/dashboard?userId=42&q=" + "x".repeat(20_000));
+
+        assertThatAnswer(answer).isProblem(400, "urn:oasis:problem:header-too-large");
+    }
+}
