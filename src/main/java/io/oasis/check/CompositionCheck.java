@@ -150,6 +150,14 @@ public class CompositionCheck {
                         .forEach(placeholders::add);
                 String where = "route " + call.routeId() + " parameter path/query/cacheTags";
                 for (UrlTemplate.Placeholder p : placeholders) {
+                    if (p.fromCaller()) {
+                        if (contracts.get(endpoint).caller() == io.oasis.endpoint.Callers.Mode.OFF) {
+                            errors.add(error("unknown-caller", file(call.routeId()), where, "{" + p.name() + "}: "
+                                    + "endpoint " + endpoint + " takes no caller, so the claim is never known",
+                                    "Set oasis.endpoints." + endpoint + ".caller: required (or optional)."));
+                        }
+                        continue;
+                    }
                     if (!p.fromPart() && !accepted.contains(p.name())) {
                         errors.add(error("unknown-parameter", file(call.routeId()), where, "{" + p.name() + "} is "
                                 + "not a parameter of endpoint " + endpoint + " (it accepts " + accepted + ")",

@@ -89,7 +89,7 @@ public class BeginComposition implements Processor {
         message.getHeaders().clear();
         message.setBody(null);
         Composition composition = new Composition(contract.endpoint(), start, contract.callBudgetNanos(), parameters,
-                headers, faults.faults(request), span, clients.logKey(request, caller));
+                headers, faults.faults(request), span, clients.logKey(request, caller), caller);
         exchange.setProperty(Composition.PROPERTY, composition);
         if (answers.caches(contract.endpoint()) && composition.faultFree()) {
             String key = AnswerCache.key(contract.endpoint(), parameters, headers);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.oasis.endpoint.Caller;
 import io.oasis.resilience.FaultInjection;
 import io.opentelemetry.api.trace.Span;
 
@@ -31,6 +32,7 @@ public final class Composition {
     private final Map<String, FaultInjection.Fault> faults;
     private final Span span;
     private final String client;
+    private final Caller caller;
     private final Map<String, PartResult> parts = new ConcurrentHashMap<>(16);
     private String answerKey;
 
@@ -40,10 +42,12 @@ public final class Composition {
      * @param faults     faults injected into this request's calls, by upstream name
      * @param span       the endpoint request's span
      * @param client     who asked, as the request log may show it (never a credential)
+     * @param caller     who the validated bearer token says asked, for {caller.claim} placeholders
      */
     public Composition(String endpoint, long startNanos, long budgetNanos, Map<String, String> parameters,
                        Map<String, String> headers, Map<String, FaultInjection.Fault> faults, Span span,
-                       String client) {
+                       String client, Caller caller) {
+        this.caller = caller;
         this.endpoint = endpoint;
         this.startNanos = startNanos;
         this.deadlineNanos = startNanos + budgetNanos;
@@ -52,6 +56,11 @@ public final class Composition {
         this.faults = faults;
         this.span = span;
         this.client = client;
+    }
+
+    /** Who asked, as the validated token says; anonymous when the endpoint takes no caller or none came. */
+    public Caller caller() {
+        return caller;
     }
 
     public Span span() {

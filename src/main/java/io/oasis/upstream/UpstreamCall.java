@@ -157,8 +157,15 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
         }
     }
 
-    /** A value for a URL or tag placeholder: an endpoint parameter or a scalar field of an earlier part's JSON. */
+    /**
+     * A value for a URL or tag placeholder: an endpoint parameter, a scalar field of an earlier part's JSON, or a
+     * claim of the caller's token.
+     */
     static String value(Composition composition, UrlTemplate.Placeholder placeholder) {
+        if (placeholder.fromCaller()) {
+            // an anonymous caller has no claims: the call is not attempted and its part takes its policy
+            return placeholder.fields().size() == 1 ? composition.caller().claim(placeholder.fields().get(0)) : null;
+        }
         if (!placeholder.fromPart()) {
             return composition.parameter(placeholder.name());
         }

@@ -97,9 +97,9 @@ public class UpstreamCallTemplate extends RouteBuilder {
         String part = rtc.getProperty("part", String.class);
         String route = endpoint + "-" + part;
         String where = "route " + route;
-        if (!part.matches("[a-z][A-Za-z0-9]*")) {
+        if (!part.matches("[a-z][A-Za-z0-9]*") || part.equals(UrlTemplate.Placeholder.CALLER)) {
             throw new ConfigurationException(where + " parameter part", part,
-                    "a part is the key of its JSON in the answer: a letter, then letters and digits",
+                    "a part is the key of its JSON in the answer: a letter, then letters and digits, not 'caller'",
                     "Name it in camelCase, e.g. tierRecommendations.");
         }
         Upstream upstream = upstreams.get(rtc.getProperty("upstream", String.class), where + " parameter");

@@ -21,8 +21,14 @@ public final class UrlTemplate {
     private static final Pattern LITERAL_QUERY = Pattern.compile("[A-Za-z0-9\\-._~!$'()*+,;:@/?%=&]*");
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    /** A {name} in the template: an endpoint parameter, or {part.field.field} from an earlier call's JSON. */
+    /**
+     * A {name} in the template: an endpoint parameter, {part.field.field} from an earlier call's JSON, or
+     * {caller.claim} from the caller's validated token.
+     */
     public record Placeholder(String name, String part, List<String> fields) {
+
+        /** The pseudo-part of the caller's claims: {caller.sub}, {caller.segment}. */
+        public static final String CALLER = "caller";
 
         public static Placeholder parse(String text) {
             int dot = text.indexOf('.');
@@ -33,7 +39,11 @@ public final class UrlTemplate {
         }
 
         public boolean fromPart() {
-            return part != null;
+            return part != null && !part.equals(CALLER);
+        }
+
+        public boolean fromCaller() {
+            return CALLER.equals(part);
         }
     }
 

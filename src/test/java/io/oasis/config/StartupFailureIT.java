@@ -180,4 +180,13 @@ class StartupFailureIT {
                 "oasis.identity.algorithms=none").getMessage())
                 .isEqualTo("oasis.identity.algorithms = 'none': not a JWS signature algorithm");
     }
+
+    @Test
+    void route_usingACallersClaim_onAnEndpointThatTakesNoCaller_stopsStartup() {
+        ConfigurationException e = startupFailure("camel.main.routes-include-pattern=" + ROUTES
+                + ",classpath:identity-routes/me.camel.yaml");
+
+        assertThat(e.getMessage()).contains("ERROR [unknown-caller] identity-routes/me.camel.yaml route me-offers")
+                .contains("{caller.segment}: endpoint me takes no caller");
+    }
 }

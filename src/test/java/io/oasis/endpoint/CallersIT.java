@@ -46,7 +46,10 @@ import static org.assertj.core.api.Assertions.assertThat;
     "oasis.endpoints.me.caller=required",
     "oasis.endpoints.dashboard.caller=optional",
     // personal and cached: the caller's headers are part of the key
-    "oasis.upstreams.profile.cache.ttl=60s"})
+    "oasis.upstreams.profile.cache.ttl=60s",
+    "camel.main.routes-include-pattern=classpath:routes/*.camel.yaml,classpath:routes/endpoints/*.camel.yaml,"
+        + "classpath:routes/alerting/*.camel.yaml,classpath:test-routes/*.camel.yaml,"
+        + "classpath:identity-routes/*.camel.yaml"})
 @ExtendWith(OutputCaptureExtension.class)
 class CallersIT extends OasisIT {
 
@@ -82,7 +85,7 @@ class CallersIT extends OasisIT {
     }
 
     private static int upstreamRequests() {
-        return SERVER.findAll(getRequestedFor(urlPathMatching("/(profile|cart|orders)/.*"))).size();
+        return SERVER.findAll(getRequestedFor(urlPathMatching("/(profile|cart|orders|tier-recommendations)/.*"))).size();
     }
 
     @Test
@@ -98,6 +101,8 @@ class CallersIT extends OasisIT {
         LoggedRequest cart = only("/cart/me");
         assertThat(cart.getHeader("Authorization")).isEqualTo("Bearer " + token);
         assertThat(cart.containsHeader("X-User-Id")).isFalse();
+        assertThat(only("/tier-recommendations/tiers/gold").containsHeader("X-User-Id")).as("the segment came in the "
+                + "path, from the token").isFalse();
         LoggedRequest orders = only("/orders/me");
         assertThat(orders.containsHeader("Authorization")).isFalse();
         assertThat(orders.containsHeader("X-User-Id")).isFalse();

@@ -9,11 +9,16 @@ import java.nio.charset.StandardCharsets;
 
 import io.oasis.testkit.OasisIT;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
 
 import static io.oasis.testkit.AnswerAssert.assertThatAnswer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Requests too large to be honest: refused before they are read, in problem+json, counted; others unaffected. */
+/**
+ * Requests too large or too slow to be honest: refused before they are read, in problem+json or by closing the
+ * connection, counted; other clients unaffected.
+ */
+@TestPropertySource(properties = "oasis.request-limits.head-timeout=1s")
 class RequestLimitsIT extends OasisIT {
 
     /** Sends the head of a request (and no more), returns the server's answer as soon as its JSON body is whole. */
@@ -85,5 +90,37 @@ class RequestLimitsIT extends OasisIT {
         HttpResponse<String> answer = get("/api/dashboard?userId=42&q=" + "x".repeat(20_000));
 
         assertThatAnswer(answer).isProblem(400, "urn:oasis:problem:header-too-large");
+    }
+
+    @Test
+    void slowClient_sendingItsHeadAByteAtATime_isDisconnectedAtTheHeadTimeout_andOthersAreServed() throws Exception {
+        double before = refused("slow-head");
+        byte[] head = ("GET /api/dashboard?userId=42 HTTP/1.1\r\nHost: oasis\r\nX-Padding: " + "a".repeat(200))
+                .getBytes(StandardCharsets.US_ASCII);
+        long start = System.nanoTime();
+        boolean closed = false;
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(1);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            for (int i = 0; i < head.length && !closed; i++) {
+                out.write(head[i]);
+                out.flush();
+                assertThatAnswer(get("/api/dashboard?userId=7")).isOk();
+                try {
+                    closed = in.read() < 0;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // nothing from the server yet
+                } catch (IOException reset) {
+                    closed = true;
+                }
+            }
+        } catch (IOException reset) {
+            closed = true;
+        }
+
+        assertThat(closed).as("disconnected before the head was complete").isTrue();
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(5));
+        assertThat(refused("slow-head")).isEqualTo(before + 1);
     }
 }
