@@ -98,9 +98,17 @@ public class Callers {
             }
             algorithms.add(algorithm);
         }
+        // the keys are fetched on a request's thread, once in a while: never wait long for them
+        org.springframework.http.client.SimpleClientHttpRequestFactory http =
+                new org.springframework.http.client.SimpleClientHttpRequestFactory();
+        http.setConnectTimeout(Duration.ofSeconds(1));
+        http.setReadTimeout(Duration.ofSeconds(2));
         this.decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri())
-                .jwsAlgorithms(list -> list.addAll(algorithms)).build();
+                .jwsAlgorithms(list -> list.addAll(algorithms))
+                .restOperations(new org.springframework.web.client.RestTemplate(http)).build();
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+        // a token without an expiry would be valid for ever
+        validators.add(new JwtClaimValidator<Instant>("exp", java.util.Objects::nonNull));
         validators.add(new JwtTimestampValidator(properties.clockSkew()));
         if (properties.issuer() != null && !properties.issuer().isBlank()) {
             validators.add(new JwtIssuerValidator(properties.issuer()));

@@ -132,6 +132,7 @@ class CallersIT extends OasisIT {
     static Stream<Arguments> badTokens() {
         return Stream.of(
                 Arguments.of("expired", Tokens.expired("alice"), "expired"),
+                Arguments.of("without an expiry", Tokens.withoutExpiry("alice"), "exp"),
                 Arguments.of("for another audience", Tokens.forAnotherAudience("alice"), "aud"),
                 Arguments.of("signed by another key", Tokens.signedByAnImpostor("alice"), "signature"),
                 Arguments.of("alg none", Tokens.unsigned("alice"), "not"),

@@ -139,6 +139,22 @@ class ObservabilityIT extends OasisIT {
     }
 
     @Test
+    void tracing_requestCarryingCredentials_recordsNoneOfThemInAnySpan() {
+        String trace = "5bf92f3577b34da6a3ce929d0e0e4737";
+
+        send(request("/api/dashboard?userId=42&apiKey=query-secret-4711")
+                .header("traceparent", "00-" + trace + "-00f067aa0ba902b7-01")
+                .header("Authorization", "Bearer header-secret-4711").header("Cookie", "session=cookie-secret-4711")
+                .GET().build());
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> SPANS.getFinishedSpanItems().stream()
+                .filter(span -> span.getTraceId().equals(trace)).count() >= 7);
+        assertThat(SPANS.getFinishedSpanItems()).filteredOn(span -> span.getTraceId().equals(trace))
+                .allSatisfy(span -> assertThat(span.getAttributes().toString() + span.getName())
+                        .doesNotContain("secret-4711"));
+    }
+
+    @Test
     void tracing_callerSaysNotSampled_recordsNoSpanButStillSendsTheTraceUpstream() {
         String callerTrace = "5cf92f3577b34da6a3ce929d0e0e4737";
 

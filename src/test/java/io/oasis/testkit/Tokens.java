@@ -72,6 +72,13 @@ public final class Tokens {
         return sign(IMPOSTOR, claims(subject, "gold", AUDIENCE, Duration.ofMinutes(5)));
     }
 
+    /** Signed, but valid for ever: no {@code exp}. */
+    public static String withoutExpiry(String subject) {
+        Instant now = Instant.now();
+        return sign(KEY, new JWTClaimsSet.Builder().issuer(ISSUER).subject(subject).audience(List.of(AUDIENCE))
+                .issueTime(Date.from(now)).build());
+    }
+
     /** {@code alg: none}: claims anyone could write. */
     public static String unsigned(String subject) {
         return new PlainJWT(claims(subject, "gold", AUDIENCE, Duration.ofMinutes(5))).serialize();
