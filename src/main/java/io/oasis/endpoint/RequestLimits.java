@@ -44,9 +44,12 @@ public class RequestLimits {
      *
      * @param maxBodySize a larger request body is refused unread; the endpoints are GET and take none
      * @param paths       where the body limit applies (servlet URL patterns)
+     * @param headTimeout a client that has not sent its whole request line and headers by then is disconnected
+     *                    ({@link SlowClients})
      */
     @ConfigurationProperties("oasis.request-limits")
-    public record Settings(@DefaultValue("16KB") DataSize maxBodySize, @DefaultValue("/api/*") List<String> paths) {
+    public record Settings(@DefaultValue("16KB") DataSize maxBodySize, @DefaultValue("/api/*") List<String> paths,
+                           @DefaultValue("10s") java.time.Duration headTimeout) {
     }
 
     @Bean

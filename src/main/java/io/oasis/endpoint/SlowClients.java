@@ -15,7 +15,6 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
@@ -45,8 +44,8 @@ public class SlowClients implements DisposableBean {
     private final Counter cut;
     private ScheduledExecutorService sweeper;
 
-    public SlowClients(@Value("${oasis.request-limits.head-timeout:10s}") Duration deadline, MeterRegistry registry) {
-        this.deadline = deadline;
+    public SlowClients(RequestLimits.Settings limits, MeterRegistry registry) {
+        this.deadline = limits.headTimeout();
         this.cut = Counter.builder(OasisMetrics.REQUESTS_REFUSED).tag(OasisMetrics.TAG_REASON, "slow-head")
                 .description("requests refused for their size").register(registry);
     }
