@@ -3,12 +3,15 @@ package io.oasis.endpoint;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.oasis.testkit.Http;
 import io.oasis.testkit.OasisIT;
+import io.oasis.testkit.OasisInstance;
 import io.oasis.testkit.Tokens;
 import io.oasis.testkit.UpstreamStubs;
 import org.junit.jupiter.api.BeforeEach;
@@ -195,5 +198,19 @@ class CallersIT extends OasisIT {
             assertThat(refused.body()).doesNotContain(signature);
         }
         assertThat(metrics).contains("oasis_requests_unauthorized_total{reason=\"invalid\"}");
+    }
+
+    @Test
+    void issuerKeysUnreachable_is503NotTheCallersFault_andCallsNothing() {
+        try (OasisInstance unreachable = OasisInstance.start(Map.of(
+                "oasis.identity.jwk-set-uri", "http://127.0.0.1:1/jwks",
+                "oasis.endpoints.dashboard.caller", "required"))) {
+            HttpResponse<String> answer = Http.send(Http.request(unreachable.port(), "/api/dashboard?userId=42")
+                    .header("Authorization", "Bearer " + Tokens.valid("alice", "gold")).GET().build());
+
+            assertThatAnswer(answer).isProblem(503, "urn:oasis:problem:identity-unavailable");
+            assertThat(answer.headers().firstValue("Retry-After")).hasValue("5");
+        }
+        assertThat(upstreamRequests()).isZero();
     }
 }
