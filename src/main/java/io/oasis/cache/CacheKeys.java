@@ -1,27 +1,26 @@
 package io.oasis.cache;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.Set;
+
+import org.apache.commons.codec.digest.DigestUtils;
 
 /**
  * Cache keys: {@code <upstream>:<path and query as sent>} followed by the varying headers
- * ({@code |accept-language=5:de-CH}), so the key holds every attribute that changes the answer and nothing else. Bounded: past 512 characters the rest is replaced by its
- * SHA-256, keeping a readable prefix for invalidation by prefix. A credential (Authorization, Cookie,
+ * ({@code |accept-language=5:de-CH}), so the key holds every attribute that changes the answer and nothing else.
+ * Bounded: past 512 characters the rest is replaced by its SHA-256, keeping a readable prefix for invalidation by prefix. A credential (Authorization, Cookie,
  * Proxy-Authorization) enters the key only as its SHA-256: keys reach Redis and logs, tokens must not.
  */
 public final class CacheKeys {
 
     static final int MAX = 512;
-    private static final java.util.Set<String> CREDENTIALS = java.util.Set.of("authorization", "cookie",
-            "proxy-authorization");
+    private static final Set<String> CREDENTIALS = Set.of("authorization", "cookie", "proxy-authorization");
     private static final int KEEP = 400;
 
     private CacheKeys() {
     }
 
     /**
+     * @param headerNames  the varying headers' names, lower-case (UpstreamCache lowers them once)
      * @param headerValues the varying headers' values, in configuration order; null for an absent header
      */
     public static String key(String upstream, String target, String[] headerNames, String[] headerValues) {
@@ -29,8 +28,8 @@ public final class CacheKeys {
                 .append(target);
         for (int i = 0; i < headerNames.length; i++) {
             if (headerValues[i] != null) {
-                String value = CREDENTIALS.contains(headerNames[i].toLowerCase(java.util.Locale.ROOT))
-                        ? "#" + sha256(headerValues[i]) : headerValues[i];
+                String value = CREDENTIALS.contains(headerNames[i]) ? "#" + DigestUtils.sha256Hex(headerValues[i])
+                        : headerValues[i];
                 // length-prefixed, so that no header value can spell another header into the key
                 key.append('|').append(headerNames[i]).append('=').append(value.length()).append(':').append(value);
             }
@@ -38,15 +37,6 @@ public final class CacheKeys {
         if (key.length() <= MAX) {
             return key.toString();
         }
-        return key.substring(0, KEEP) + "#" + sha256(key.toString());
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return key.substring(0, KEEP) + "#" + DigestUtils.sha256Hex(key.toString());
     }
 }

@@ -139,11 +139,6 @@ public class Callers {
         }).build();
     }
 
-    /** Whether tokens can be validated at all (a JWKS is configured). */
-    public boolean configured() {
-        return decoder != null;
-    }
-
     /**
      * The caller of a request to an endpoint in this mode.
      *

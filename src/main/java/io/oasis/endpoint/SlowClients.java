@@ -22,6 +22,7 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import static org.apache.coyote.Constants.STAGE_ENDED;
 import static org.apache.coyote.Constants.STAGE_KEEPALIVE;
@@ -69,11 +70,9 @@ public class SlowClients implements DisposableBean {
                 || !(tomcat.getTomcat().getConnector().getProtocolHandler() instanceof HeadDeadlineProtocol protocol)) {
             return;
         }
-        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "oasis-slow-clients");
-            t.setDaemon(true);
-            return t;
-        });
+        CustomizableThreadFactory threads = new CustomizableThreadFactory("oasis-slow-clients-");
+        threads.setDaemon(true);
+        sweeper = Executors.newSingleThreadScheduledExecutor(threads);
         sweeper.scheduleWithFixedDelay(() -> sweep(protocol), 500, 500, TimeUnit.MILLISECONDS);
     }
 

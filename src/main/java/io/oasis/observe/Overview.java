@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.oasis.upstream.Upstream;
 import io.oasis.upstream.Upstreams;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,11 +50,9 @@ public class Overview implements DisposableBean {
         this.upstreams = upstreams;
         this.outcomes = outcomes;
         this.errors = errors;
-        this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "oasis-overview-sampler");
-            t.setDaemon(true);
-            return t;
-        });
+        CustomizableThreadFactory threads = new CustomizableThreadFactory("oasis-overview-sampler-");
+        threads.setDaemon(true);
+        this.sampler = Executors.newSingleThreadScheduledExecutor(threads);
         sampler.scheduleAtFixedRate(this::sample, 0, SAMPLE_SECONDS, TimeUnit.SECONDS);
     }
 

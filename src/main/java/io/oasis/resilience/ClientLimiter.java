@@ -19,6 +19,7 @@ import io.oasis.endpoint.Caller;
 import io.oasis.endpoint.Problem;
 import io.oasis.endpoint.ProblemException;
 import io.oasis.observe.OasisMetrics;
+import org.apache.commons.codec.digest.DigestUtils;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Component;
 
@@ -168,21 +169,12 @@ public class ClientLimiter {
             return null;
         }
         String key = client(request, caller);
-        return key.startsWith("h:") ? "h:" + sha256(key).substring(0, 12) : key;
+        return key.startsWith("h:") ? "h:" + DigestUtils.sha256Hex(key).substring(0, 12) : key;
     }
 
     /** The client's key in Redis: a header value (often an API key) only as its SHA-256. */
     private static String sharedKey(String client) {
-        return client.startsWith("h:") ? "h:" + sha256(client) : client;
-    }
-
-    private static String sha256(String text) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return client.startsWith("h:") ? "h:" + DigestUtils.sha256Hex(client) : client;
     }
 
     /** Who the client is, by the configured key; falls back to the address. */

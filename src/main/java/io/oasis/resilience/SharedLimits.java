@@ -91,10 +91,6 @@ public class SharedLimits {
         return enabled;
     }
 
-    public WhenUnavailable whenUnavailable() {
-        return whenUnavailable;
-    }
-
     /**
      * One limit shared by every instance: {@code requests} per {@code per} for each key.
      *

@@ -156,4 +156,31 @@ class SharedLimitsTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("oasis.shared-limits.when-redis-unavailable").hasMessageContaining("maybe");
     }
+
+    @Test
+    void clientLimit_keyedByAnApiKey_keepsOnlyItsDigestInRedis() {
+        SharedLimits shared = limits(REDIS.uri(), "local");
+        ClientLimiter limiter = new ClientLimiter(new ClientLimitProperties("header:X-Api-Key", List.of(), 1000,
+                Duration.ofMinutes(1), 10), shared, registry);
+        org.springframework.mock.web.MockHttpServletRequest request =
+                new org.springframework.mock.web.MockHttpServletRequest("GET", "/api/x");
+        request.addHeader("X-Api-Key", "api-key-secret-4711");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            limiter.admit(request, io.oasis.endpoint.Caller.ANONYMOUS);
+            return !redisKeys("oasis:r:client:h:*").isEmpty();
+        });
+
+        assertThat(redisKeys("oasis:r:client:h:*")).singleElement().satisfies(key ->
+                assertThat(key).doesNotContain("api-key-secret-4711")
+                        .isEqualTo("oasis:r:client:h:" + org.apache.commons.codec.digest.DigestUtils
+                                .sha256Hex("h:api-key-secret-4711")));
+    }
+
+    private static List<String> redisKeys(String pattern) {
+        try (io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(REDIS.uri());
+             var connection = client.connect()) {
+            return connection.sync().keys(pattern);
+        }
+    }
 }
