@@ -21,6 +21,8 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micrometer.core.instrument.Counter;
@@ -86,7 +88,11 @@ public class SharedCache implements HealthIndicator, DisposableBean {
         }
         // the URI's timeout bounds the connection handshake; commands have their own (TimeoutOptions below)
         uri.setTimeout(redis.connectTimeout());
-        this.client = RedisClient.create();
+        // Lettuce's reconnect backs off up to 30 s by default: a Redis back after an outage would stay unused that long
+        this.client = RedisClient.create(DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), redis.retryAfter().multipliedBy(2), 2,
+                        java.util.concurrent.TimeUnit.MILLISECONDS))
+                .build());
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .socketOptions(SocketOptions.builder().connectTimeout(redis.connectTimeout()).build())
@@ -243,6 +249,7 @@ public class SharedCache implements HealthIndicator, DisposableBean {
         }
         if (client != null) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            client.getResources().shutdown(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 

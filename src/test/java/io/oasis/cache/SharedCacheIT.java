@@ -99,9 +99,12 @@ class SharedCacheIT extends OasisIT {
 
         REDIS.start();
 
+        // a new user each time: an answer fetched while Redis was still away stays in the local tier only
+        java.util.concurrent.atomic.AtomicInteger user = new java.util.concurrent.atomic.AtomicInteger(200);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            get("/api/dashboard?userId=200");
-            assertThat(redisGet("oasis:c:profile:/profile/users/200")).isNotNull();
+            int id = user.incrementAndGet();
+            get("/api/dashboard?userId=" + id);
+            assertThat(redisGet("oasis:c:profile:/profile/users/" + id)).isNotNull();
         });
         assertThat(health()).contains("\"sharedCache\":{\"status\":\"UP\"");
     }
