@@ -28,6 +28,7 @@ public class LoadShedding {
 
     /** Which limit refused a request: the metrics tag and the words of the log line. */
     public enum Reason {
+        TOO_MANY_IN_FLIGHT("oasis.request-limits.max-in-flight requests were in service"),
         EXECUTOR_FULL("the request executor and its queue are full"),
         WAITED_TOO_LONG("a request waited longer than half its budget for a thread"),
         FAN_OUT_FULL("the fan-out pool and its queue are full");

@@ -46,10 +46,13 @@ public class RequestLimits {
      * @param paths       where the body limit applies (servlet URL patterns)
      * @param headTimeout a client that has not sent its whole request line and headers by then is disconnected
      *                    ({@link SlowClients})
+     * @param maxInFlight endpoint requests in service at once; more are refused with 503 at once
+     *                    ({@link EndpointDispatch}): peak req/s x p99 latency x 1.5
      */
     @ConfigurationProperties("oasis.request-limits")
     public record Settings(@DefaultValue("16KB") DataSize maxBodySize, @DefaultValue("/api/*") List<String> paths,
-                           @DefaultValue("10s") java.time.Duration headTimeout) {
+                           @DefaultValue("10s") java.time.Duration headTimeout,
+                           @DefaultValue("256") int maxInFlight) {
     }
 
     @Bean

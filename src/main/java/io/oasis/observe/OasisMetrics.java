@@ -30,6 +30,8 @@ public final class OasisMetrics {
     public static final String ENDPOINT_PARTS = "oasis.endpoint.parts";
     /** Counter of requests refused because Oasis was at its concurrency: tag reason. */
     public static final String REQUESTS_SHED = "oasis.requests.shed";
+    /** Gauge of endpoint requests in service now (at most oasis.request-limits.max-in-flight). */
+    public static final String REQUESTS_IN_FLIGHT = "oasis.requests.in.flight";
     /** Counter of requests refused by a rate limit: tag limit (client, endpoint). */
     public static final String REQUESTS_RATE_LIMITED = "oasis.requests.rate.limited";
     /** Counter of requests refused for their size, before any route: tag reason (body-too-large, header-too-large). */

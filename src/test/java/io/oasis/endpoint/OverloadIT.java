@@ -13,14 +13,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Beyond its configured concurrency Oasis sheds requests with 503 at once instead of queueing without bound. */
-@TestPropertySource(properties = {
-    "spring.task.execution.pool.core-size=1",
-    "spring.task.execution.pool.max-size=1",
-    "spring.task.execution.pool.queue-capacity=0"})
+@TestPropertySource(properties = "oasis.request-limits.max-in-flight=1")
 class OverloadIT extends OasisIT {
 
     @Test
-    void dashboard_requestExecutorFull_answers503ProblemWithRetryAfter() {
+    void dashboard_maxInFlightReached_answers503ProblemWithRetryAfter() {
         UpstreamStubs.answer("profile", okJson("{}").withFixedDelay(250));
         CompletableFuture<HttpResponse<String>> first =
                 CompletableFuture.supplyAsync(() -> get("/api/dashboard?userId=1"));
@@ -33,5 +30,17 @@ class OverloadIT extends OasisIT {
         assertThat(second.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(json(second).path("type").asText()).isEqualTo("urn:oasis:problem:overloaded");
         assertThat(first.join().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void dashboard_afterAnswersAndFailures_admitsAgain() {
+        UpstreamStubs.failing("orders", 500);
+        for (int i = 0; i < 5; i++) {
+            assertThat(get("/api/dashboard?userId=x").statusCode()).isEqualTo(400);
+            assertThat(get("/api/dashboard?userId=" + i).statusCode()).isEqualTo(200);
+        }
+
+        assertThat(get("/actuator/prometheus").body()).contains("oasis_requests_in_flight 0.0");
+        assertThat(get("/api/dashboard?userId=9").statusCode()).isEqualTo(200);
     }
 }

@@ -1,0 +1,123 @@
+package io.oasis.endpoint;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
+import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpBinding;
+import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpConsumer;
+import org.apache.camel.http.common.HttpHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A platform-http route's consumer that {@link EndpointDispatch} runs straight from the servlet filter chain: the
+ * route starts on the container thread and, its calls being non-blocking, finishes on whichever thread completes
+ * the last of them, which writes the answer and completes the request. Camel's own consumer goes through Spring
+ * MVC twice per request (dispatch, then an async re-dispatch to write the answer) and parks an executor thread for
+ * the whole request: about a third of the CPU of a dashboard (JFR, docs/performance.md). Paths Oasis cannot serve
+ * this way (templates, other methods) still reach the route through Spring MVC, as this class's parent.
+ */
+public final class EndpointConsumer extends SpringBootPlatformHttpConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EndpointConsumer.class);
+
+    private final EndpointDispatch dispatch;
+    private final SpringBootPlatformHttpBinding binding = new SpringBootPlatformHttpBinding();
+    private final Set<String> methods;
+
+    EndpointConsumer(PlatformHttpEndpoint endpoint, Processor processor, Executor executor, EndpointDispatch dispatch) {
+        super(endpoint, processor, executor);
+        this.dispatch = dispatch;
+        // the binding Camel's consumer builds for itself, which it keeps private
+        binding.setHeaderFilterStrategy(endpoint.getHeaderFilterStrategy());
+        binding.setMuteException(endpoint.isMuteException());
+        binding.setFileNameExtWhitelist(endpoint.getFileNameExtWhitelist());
+        binding.setUseReaderForPayload(!endpoint.isUseStreaming());
+        String restrict = endpoint.getHttpMethodRestrict();
+        methods = restrict == null || restrict.isBlank() ? Set.of()
+                : Set.of(restrict.toUpperCase(Locale.ROOT).split("\\s*,\\s*"));
+    }
+
+    /** The path this route answers on, when Oasis can match it exactly (no {placeholders}, no prefix matching). */
+    String exactPath() {
+        String path = getEndpoint().getPath();
+        return getEndpoint().isMatchOnUriPrefix() || path.indexOf('{') >= 0 ? null : path;
+    }
+
+    boolean accepts(String method) {
+        return methods.isEmpty() || methods.contains(method);
+    }
+
+    /** Starts the route for this request; the answer is written when the route completes, on the thread that does. */
+    void serve(HttpServletRequest request, HttpServletResponse response, Runnable finished) {
+        InService service = new InService(request.startAsync(), response, createExchange(true), finished);
+        Exchange exchange = service.exchange;
+        exchange.setPattern(ExchangePattern.InOut);
+        try {
+            HttpHelper.setCharsetFromContentType(request.getContentType(), exchange);
+            PlatformHttpMessage message = new PlatformHttpMessage(request, response, exchange, binding, false);
+            exchange.setIn(message);
+            message.init(exchange, binding, request, response);
+            createUoW(exchange);
+            getAsyncProcessor().process(exchange, service);
+        } catch (Exception e) {
+            // the routing engine hands its failures to the callback: this is one before it or thrown past it
+            exchange.setException(e);
+            service.done(true);
+        }
+    }
+
+    /** One request between the start of its route and its answer; done once, whoever calls. */
+    private final class InService implements AsyncCallback {
+        final AsyncContext async;
+        final HttpServletResponse response;
+        final Exchange exchange;
+        final Runnable finished;
+        final AtomicBoolean done = new AtomicBoolean();
+
+        InService(AsyncContext async, HttpServletResponse response, Exchange exchange, Runnable finished) {
+            this.async = async;
+            this.response = response;
+            this.exchange = exchange;
+            this.finished = finished;
+        }
+
+        @Override
+        public void done(boolean doneSync) {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                afterProcess(response, exchange);
+            } catch (Exception e) {
+                LOG.warn("{}: writing the answer failed: {}", getEndpoint().getPath(), e.toString());
+            } finally {
+                finished.run();
+                async.complete();
+            }
+        }
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        dispatch.add(this);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        dispatch.remove(this);
+        super.doStop();
+    }
+}
