@@ -6,7 +6,6 @@ import io.oasis.VirtualThreads;
 import io.oasis.config.ConfigurationException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
-import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -22,15 +21,9 @@ public class FanOutPool implements CamelContextConfiguration, DisposableBean {
     private final ExecutorService executor;
 
     public FanOutPool(FanOutProperties properties) {
-        if (properties.threads() < 0) {
-            throw new ConfigurationException("oasis.fan-out.threads", properties.threads(), "must not be negative",
-                    "0 starts the branches on the request's own thread; a pool only pays off when branches block.");
-        }
-        if (properties.threads() == 0) {
-            // every call is non-blocking: starting them one after the other on the thread at hand takes microseconds,
-            // a hand-off to a pool per branch costs more than that (docs/performance.md)
-            executor = new SynchronousExecutorService();
-            return;
+        if (properties.threads() < 1) {
+            throw new ConfigurationException("oasis.fan-out.threads", properties.threads(), "must be at least 1",
+                    "A branch holds a thread only while it starts its call: 2 to 4 per core is plenty.");
         }
         if (properties.queue() < 1) {
             throw new ConfigurationException("oasis.fan-out.queue", properties.queue(), "must be at least 1",
