@@ -5,8 +5,15 @@ FROM eclipse-temurin:17-jre
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --home-dir /app --shell /usr/sbin/nologin oasis
 WORKDIR /app
-COPY target/oasis-*.jar app.jar
+COPY jvm.options /app/jvm.options
+COPY target/oasis-*.jar /tmp/oasis.jar
+# Faster start (docs/performance.md#startup, measured by bench/startup with these same commands): the jar extracted
+# into plain jars (/app/oasis.jar + /app/lib), and a class data sharing archive written by a training start that
+# stops once the application context is up.
+RUN java -Djarmode=tools -jar /tmp/oasis.jar extract --destination /app && rm /tmp/oasis.jar \
+ && java @/app/jvm.options -XX:ArchiveClassesAtExit=/app/oasis.jsa -Dspring.context.exit=onRefresh \
+      -jar /app/oasis.jar > /dev/null
 USER oasis
 EXPOSE 8080
 # exec form: the JVM is PID 1 and gets SIGTERM, so Boot's graceful shutdown finishes requests in flight
-ENTRYPOINT ["java", "-jar", "/app/app.jar"]
+ENTRYPOINT ["java", "@/app/jvm.options", "-XX:SharedArchiveFile=/app/oasis.jsa", "-jar", "/app/oasis.jar"]

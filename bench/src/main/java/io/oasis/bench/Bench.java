@@ -2,6 +2,7 @@ package io.oasis.bench;
 
 import java.io.FileNotFoundException;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -66,6 +67,26 @@ public final class Bench {
         line(out, "connections_peak", run.connectionsPeak());
         // how late the generator itself sent a request; a large value means the client, not the server, lagged
         line(out, "send_lag_max_ms", fmt(run.sendLagMaxNanos() / 1e6, 1));
+        line(out, "ok_p99_ms", ms(t.okMicros.getValueAtPercentile(99)));
+        line(out, "refused", t.refused());
+        line(out, "refused_without_retry_after", t.refusedWithoutRetryAfter);
+        line(out, "refused_p99_ms", ms(t.refusedMicros.getValueAtPercentile(99)));
+        // with --then: each stage, and each second of the measured phase (by intended send time)
+        List<Options.Stage> stages = options.stages();
+        for (int k = 0; k < run.stages().size() && run.stages().size() > 1; k++) {
+            Tally s = run.stages().get(k);
+            line(out, "stage." + (k + 1), "rate=" + fmt(stages.get(k).rate(), 0) + " seconds="
+                    + stages.get(k).duration().toSeconds() + " sent=" + s.sent + " ok=" + s.ok + " refused=" + s.refused()
+                    + " other_errors=" + (s.errors() - s.refused()) + " ok_p50_ms=" + ms(s.okMicros.getValueAtPercentile(50))
+                    + " ok_p99_ms=" + ms(s.okMicros.getValueAtPercentile(99)) + " ok_max_ms=" + ms(s.okMicros.getMaxValue())
+                    + " refused_p99_ms=" + ms(s.refusedMicros.getValueAtPercentile(99))
+                    + " refused_max_ms=" + ms(s.refusedMicros.getMaxValue()));
+        }
+        for (int w = 0; w < run.seconds().size(); w++) {
+            Tally s = run.seconds().get(w);
+            line(out, "second." + w, s.sent + " " + s.ok + " " + s.refused() + " " + (s.errors() - s.refused()) + " "
+                    + ms(s.okMicros.getValueAtPercentile(99)));
+        }
         Usage before = run.before();
         Usage after = run.after();
         if (before == null) {

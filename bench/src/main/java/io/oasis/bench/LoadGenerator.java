@@ -63,6 +63,15 @@ final class LoadGenerator {
     private final Bootstrap bootstrap;
     private final Promise<Run> finished = loop.newPromise();
     private final Tally tally = new Tally();
+    /** per measured stage (--rate, then each of --then) */
+    private final Tally[] stageTallies;
+    /** per second of intended send time in the measured phase: how fast an overload is over */
+    private final Tally[] seconds;
+    /** index of each stage's first request, its rate, and its intended start after {@code start} */
+    private final long[] stageFirst;
+    private final double[] stageRate;
+    private final long[] stageOffsetNanos;
+    private final long measuredNanos;
     /** free keep-alive connections; the most recently used first, so the pool stays as small as the load allows */
     private final Deque<Channel> idle = new ArrayDeque<>();
     /** kinds of failure already explained on stderr: the first cause of each is shown, not thousands */
@@ -79,15 +88,35 @@ final class LoadGenerator {
     private Usage before;
 
     /** The measured phase: its tally, how long it took, and the processes' readings before and after. */
-    record Run(Tally tally, long elapsedNanos, long sendLagMaxNanos, int connectionsPeak, Usage before, Usage after) {
+    record Run(Tally tally, long elapsedNanos, long sendLagMaxNanos, int connectionsPeak, Usage before, Usage after,
+               List<Tally> stages, List<Tally> seconds) {
     }
 
     LoadGenerator(Options options) {
         this.options = options;
         this.sequential = options.sequential() > 0;
         this.firstMeasured = sequential ? 0 : Math.round(options.warmup().toNanos() * options.rate() / 1e9);
-        this.total = sequential ? options.sequential()
-                : firstMeasured + Math.round(options.duration().toNanos() * options.rate() / 1e9);
+        List<Options.Stage> stages = sequential ? List.of() : options.stages();
+        this.stageTallies = new Tally[stages.size()];
+        this.stageFirst = new long[stages.size()];
+        this.stageRate = new double[stages.size()];
+        this.stageOffsetNanos = new long[stages.size()];
+        long first = firstMeasured;
+        long offset = options.warmup().toNanos();
+        for (int k = 0; k < stages.size(); k++) {
+            stageTallies[k] = new Tally();
+            stageFirst[k] = first;
+            stageRate[k] = stages.get(k).rate();
+            stageOffsetNanos[k] = offset;
+            first += Math.round(stages.get(k).duration().toNanos() * stages.get(k).rate() / 1e9);
+            offset += stages.get(k).duration().toNanos();
+        }
+        this.measuredNanos = offset - options.warmup().toNanos();
+        this.total = sequential ? options.sequential() : first;
+        this.seconds = new Tally[sequential || stages.size() < 2 ? 0 : (int) ((measuredNanos + 999_999_999) / 1_000_000_000)];
+        for (int w = 0; w < seconds.length; w++) {
+            seconds[w] = new Tally();
+        }
         this.timeoutNanos = options.timeout().toNanos();
         int port = options.url().getPort() < 0 ? 80 : options.url().getPort();
         this.host = options.url().getHost() + ":" + port;
@@ -107,7 +136,7 @@ final class LoadGenerator {
 
     /** Runs warm-up and measured phase, waits for the last answer or timeout, and closes every connection. */
     Run run() throws InterruptedException, ExecutionException, TimeoutException {
-        long bound = (total + 10) * (sequential ? timeoutNanos : Math.round(1e9 / options.rate())) + timeoutNanos;
+        long bound = (sequential ? (total + 10) * timeoutNanos : options.warmup().toNanos() + measuredNanos) + timeoutNanos;
         try {
             loop.execute(() -> {
                 start = System.nanoTime();
@@ -139,7 +168,25 @@ final class LoadGenerator {
     }
 
     private long intended(long i) {
-        return start + Math.round(i * 1e9 / options.rate());
+        int k = stage(i);
+        return k < 0 ? start + Math.round(i * 1e9 / options.rate())
+                : start + stageOffsetNanos[k] + Math.round((i - stageFirst[k]) * 1e9 / stageRate[k]);
+    }
+
+    /** the second of the measured phase in which a request was due */
+    private int second(long intendedAt) {
+        long second = (intendedAt - start - options.warmup().toNanos()) / 1_000_000_000;
+        return (int) Math.max(0, Math.min(seconds.length - 1, second));
+    }
+
+    /** the measured stage request {@code i} belongs to; -1 for the warm-up (and in sequential mode) */
+    private int stage(long i) {
+        for (int k = stageFirst.length - 1; k >= 0; k--) {
+            if (i >= stageFirst[k]) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     private void sendNext() {
@@ -155,6 +202,13 @@ final class LoadGenerator {
         }
         if (request.measured) {
             tally.sent++;
+            int k = stage(i);
+            if (k >= 0) {
+                stageTallies[k].sent++;
+            }
+            if (seconds.length > 0) {
+                seconds[second(intendedAt)].sent++;
+            }
             lastSend = now;
             sendLagMax = Math.max(sendLagMax, now - intendedAt);
         }
@@ -211,12 +265,13 @@ final class LoadGenerator {
         long latency = now - request.intended;
         int status = response.status().code();
         boolean degraded = response.headers().contains(DEGRADED_HEADER);
+        boolean retryAfter = response.headers().contains(HttpHeaderNames.RETRY_AFTER);
         if (HttpUtil.isKeepAlive(response)) {
             idle.addFirst(channel);
         } else {
             channel.close();
         }
-        finish(request, t -> t.answered(status, degraded, latency));
+        finish(request, t -> t.answered(status, degraded, retryAfter, latency));
     }
 
     private void expire(Request request) {
@@ -245,6 +300,13 @@ final class LoadGenerator {
         request.deadline.cancel(false);
         if (request.measured) {
             outcome.accept(tally);
+            int k = stage(request.index);
+            if (k >= 0) {
+                outcome.accept(stageTallies[k]);
+            }
+            if (seconds.length > 0) {
+                outcome.accept(seconds[second(request.intended)]);
+            }
         }
         outstanding--;
         if (next < total) {
@@ -264,8 +326,9 @@ final class LoadGenerator {
         Usage after = Usage.now(options);
         // a generator that fell behind sent its last request late: the phase lasted longer, the rate was lower
         long elapsed = sequential ? end - measuredStart
-                : Math.max(options.duration().toNanos(), lastSend - measuredStart);
-        finished.setSuccess(new Run(tally, elapsed, sendLagMax, openPeak, before, after));
+                : Math.max(measuredNanos, lastSend - measuredStart);
+        finished.setSuccess(new Run(tally, elapsed, sendLagMax, openPeak, before, after, List.of(stageTallies),
+                List.of(seconds)));
         List.copyOf(idle).forEach(Channel::close); // a copy: each close removes the channel from idle
     }
 

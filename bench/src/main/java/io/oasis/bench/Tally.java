@@ -15,6 +15,10 @@ final class Tally {
     static final long HIGHEST_MICROS = TimeUnit.SECONDS.toMicros(60);
 
     final Histogram latencyMicros = new Histogram(HIGHEST_MICROS, 3);
+    /** 2xx answers only: what the admitted requests waited */
+    final Histogram okMicros = new Histogram(HIGHEST_MICROS, 3);
+    /** 503 answers only: how fast a refusal comes */
+    final Histogram refusedMicros = new Histogram(HIGHEST_MICROS, 3);
     long sent;
     long ok;
     final Map<Integer, Long> non2xx = new TreeMap<>();
@@ -27,11 +31,19 @@ final class Tally {
     /** answers carrying an Oasis-Degraded header */
     long degraded;
 
-    void answered(int status, boolean isDegraded, long latencyNanos) {
-        record(latencyNanos);
+    /** 503 answers without a Retry-After header: a client would not know when to come back */
+    long refusedWithoutRetryAfter;
+
+    void answered(int status, boolean isDegraded, boolean retryAfter, long latencyNanos) {
+        record(latencyMicros, latencyNanos);
         if (status >= 200 && status < 300) {
             ok++;
+            record(okMicros, latencyNanos);
         } else {
+            if (status == 503) {
+                record(refusedMicros, latencyNanos);
+                refusedWithoutRetryAfter += retryAfter ? 0 : 1;
+            }
             non2xx.merge(status, 1L, Long::sum);
         }
         if (isDegraded) {
@@ -40,7 +52,7 @@ final class Tally {
     }
 
     void timedOut(long timeoutNanos) {
-        record(timeoutNanos);
+        record(latencyMicros, timeoutNanos);
         timeouts++;
     }
 
@@ -52,7 +64,11 @@ final class Tally {
         return answers() - ok + timeouts + connectErrors + noConnection + closed;
     }
 
-    private void record(long nanos) {
-        latencyMicros.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, TimeUnit.NANOSECONDS.toMicros(nanos))));
+    long refused() {
+        return non2xx.getOrDefault(503, 0L);
+    }
+
+    private static void record(Histogram histogram, long nanos) {
+        histogram.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, TimeUnit.NANOSECONDS.toMicros(nanos))));
     }
 }
