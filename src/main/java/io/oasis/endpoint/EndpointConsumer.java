@@ -15,6 +15,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpBinding;
+import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpConstants;
 import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpConsumer;
 import org.apache.camel.http.common.HttpHelper;
 import org.slf4j.Logger;
@@ -49,10 +50,14 @@ public final class EndpointConsumer extends SpringBootPlatformHttpConsumer {
                 : Set.of(restrict.toUpperCase(Locale.ROOT).split("\\s*,\\s*"));
     }
 
-    /** The path this route answers on, when Oasis can match it exactly (no {placeholders}, no prefix matching). */
+    /**
+     * The path this route answers on, when Oasis can match it exactly: no {placeholders}, no prefix matching, no
+     * cookie handler (those stay with Camel's own consumer).
+     */
     String exactPath() {
         String path = getEndpoint().getPath();
-        return getEndpoint().isMatchOnUriPrefix() || path.indexOf('{') >= 0 ? null : path;
+        return getEndpoint().isMatchOnUriPrefix() || getEndpoint().isUseCookieHandler() || path.indexOf('{') >= 0
+                ? null : path;
     }
 
     boolean accepts(String method) {
@@ -69,6 +74,7 @@ public final class EndpointConsumer extends SpringBootPlatformHttpConsumer {
             PlatformHttpMessage message = new PlatformHttpMessage(request, response, exchange, binding, false);
             exchange.setIn(message);
             message.init(exchange, binding, request, response);
+            message.setHeader(SpringBootPlatformHttpConstants.CONTEXT_PATH, getEndpoint().getPath());
             createUoW(exchange);
             getAsyncProcessor().process(exchange, service);
         } catch (Exception e) {
