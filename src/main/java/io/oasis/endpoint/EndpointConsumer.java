@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * route starts on the container thread and, its calls being non-blocking, finishes on whichever thread completes
  * the last of them, which writes the answer and completes the request. Camel's own consumer goes through Spring
  * MVC twice per request (dispatch, then an async re-dispatch to write the answer) and parks an executor thread for
- * the whole request: about a third of the CPU of a dashboard (JFR, docs/performance.md). Paths Oasis cannot serve
- * this way (templates, other methods) still reach the route through Spring MVC, as this class's parent.
+ * the whole request: a quarter of the CPU of a dashboard (1.07 -> 0.79 ms, docs/performance.md). Paths Oasis cannot
+ * serve this way (templates, other methods) still reach the route through Spring MVC, as this class's parent.
  */
 public final class EndpointConsumer extends SpringBootPlatformHttpConsumer {
 

@@ -99,7 +99,9 @@ public class EndpointDispatch implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        EndpointConsumer consumer = byPath.get(request.getRequestURI());
+        String contextPath = request.getContextPath();
+        EndpointConsumer consumer = byPath.get(contextPath.isEmpty() ? request.getRequestURI()
+                : request.getRequestURI().substring(contextPath.length()));
         if (consumer == null || !consumer.accepts(request.getMethod()) || !consumer.isRunAllowed()
                 || consumer.isSuspended() || request.isAsyncStarted()) {
             chain.doFilter(req, res);
