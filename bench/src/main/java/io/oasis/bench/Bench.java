@@ -75,12 +75,19 @@ public final class Bench {
         List<Options.Stage> stages = options.stages();
         for (int k = 0; k < run.stages().size() && run.stages().size() > 1; k++) {
             Tally s = run.stages().get(k);
-            line(out, "stage." + (k + 1), "rate=" + fmt(stages.get(k).rate(), 0) + " seconds="
-                    + stages.get(k).duration().toSeconds() + " sent=" + s.sent + " ok=" + s.ok + " refused=" + s.refused()
-                    + " other_errors=" + (s.errors() - s.refused()) + " ok_p50_ms=" + ms(s.okMicros.getValueAtPercentile(50))
-                    + " ok_p99_ms=" + ms(s.okMicros.getValueAtPercentile(99)) + " ok_max_ms=" + ms(s.okMicros.getMaxValue())
-                    + " refused_p99_ms=" + ms(s.refusedMicros.getValueAtPercentile(99))
-                    + " refused_max_ms=" + ms(s.refusedMicros.getMaxValue()));
+            String stage = String.join(" ",
+                    "rate=" + fmt(stages.get(k).rate(), 0),
+                    "seconds=" + stages.get(k).duration().toSeconds(),
+                    "sent=" + s.sent,
+                    "ok=" + s.ok,
+                    "refused=" + s.refused(),
+                    "other_errors=" + (s.errors() - s.refused()),
+                    "ok_p50_ms=" + ms(s.okMicros.getValueAtPercentile(50)),
+                    "ok_p99_ms=" + ms(s.okMicros.getValueAtPercentile(99)),
+                    "ok_max_ms=" + ms(s.okMicros.getMaxValue()),
+                    "refused_p99_ms=" + ms(s.refusedMicros.getValueAtPercentile(99)),
+                    "refused_max_ms=" + ms(s.refusedMicros.getMaxValue()));
+            line(out, "stage." + (k + 1), stage);
         }
         for (int w = 0; w < run.seconds().size(); w++) {
             Tally s = run.seconds().get(w);

@@ -113,7 +113,8 @@ final class LoadGenerator {
         }
         this.measuredNanos = offset - options.warmup().toNanos();
         this.total = sequential ? options.sequential() : first;
-        this.seconds = new Tally[sequential || stages.size() < 2 ? 0 : (int) ((measuredNanos + 999_999_999) / 1_000_000_000)];
+        int measuredSeconds = (int) ((measuredNanos + 999_999_999) / 1_000_000_000);
+        this.seconds = new Tally[sequential || stages.size() < 2 ? 0 : measuredSeconds];
         for (int w = 0; w < seconds.length; w++) {
             seconds[w] = new Tally();
         }
@@ -136,7 +137,8 @@ final class LoadGenerator {
 
     /** Runs warm-up and measured phase, waits for the last answer or timeout, and closes every connection. */
     Run run() throws InterruptedException, ExecutionException, TimeoutException {
-        long bound = (sequential ? (total + 10) * timeoutNanos : options.warmup().toNanos() + measuredNanos) + timeoutNanos;
+        long bound = timeoutNanos
+                + (sequential ? (total + 10) * timeoutNanos : options.warmup().toNanos() + measuredNanos);
         try {
             loop.execute(() -> {
                 start = System.nanoTime();
