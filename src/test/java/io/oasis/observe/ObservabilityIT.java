@@ -107,6 +107,16 @@ class ObservabilityIT extends OasisIT {
     }
 
     @Test
+    void camelRouteTimers_afterADashboard_timeTheRoutesWrittenButNotTheCallRoutes() {
+        assertThat(get("/api/dashboard?userId=5").statusCode()).isEqualTo(200);
+
+        String metrics = get("/actuator/prometheus").body();
+
+        assertThat(metrics).contains("routeId=\"dashboard\"").contains("routeId=\"dashboard-loyalty-chain\"")
+                .doesNotContain("routeId=\"dashboard-profile\"").doesNotContain("routeId=\"dashboard-orders\"");
+    }
+
+    @Test
     void tracing_requestAndItsCalls_formOneTraceContinuedFromTheCallerAndSentUpstream() {
         String callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
 
