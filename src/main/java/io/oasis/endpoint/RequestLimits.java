@@ -52,7 +52,7 @@ public class RequestLimits {
     @ConfigurationProperties("oasis.request-limits")
     public record Settings(@DefaultValue("16KB") DataSize maxBodySize, @DefaultValue("/api/*") List<String> paths,
                            @DefaultValue("10s") java.time.Duration headTimeout,
-                           @DefaultValue("384") int maxInFlight) {
+                           @DefaultValue("256") int maxInFlight) {
     }
 
     @Bean
