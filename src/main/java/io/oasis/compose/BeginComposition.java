@@ -65,7 +65,7 @@ public class BeginComposition implements Processor {
         EndpointContract contract = contracts.get(exchange.getFromRouteId());
         Message message = exchange.getMessage();
         HttpServletRequest request = message instanceof PlatformHttpMessage http ? http.getRequest() : null;
-        long start = arrival(request);
+        long start = ArrivalTime.of(request);
         Span span = tracing.endpoint(contract.endpoint(), request);
         exchange.setProperty(Composition.ARRIVAL_PROPERTY, start);
         exchange.setProperty(Composition.SPAN_PROPERTY, span);
@@ -107,11 +107,5 @@ public class BeginComposition implements Processor {
             }
             composition.answerKey(key);
         }
-    }
-
-    /** When Tomcat handed the request over ({@link ArrivalTime}); now if it did not come through it. */
-    private static long arrival(HttpServletRequest request) {
-        return request != null && request.getAttribute(ArrivalTime.ATTRIBUTE) instanceof Long nanos ? nanos
-                : System.nanoTime();
     }
 }

@@ -22,6 +22,11 @@ public class ArrivalTime implements Filter {
     /** Request attribute holding {@link System#nanoTime()} at arrival, a Long. */
     public static final String ATTRIBUTE = "oasis.arrivalNanos";
 
+    /** When Tomcat handed the request over; now if it did not come through this filter (or there is none). */
+    public static long of(ServletRequest request) {
+        return request != null && request.getAttribute(ATTRIBUTE) instanceof Long nanos ? nanos : System.nanoTime();
+    }
+
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {

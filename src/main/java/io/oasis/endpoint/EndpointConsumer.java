@@ -84,13 +84,15 @@ public final class EndpointConsumer extends SpringBootPlatformHttpConsumer {
         }
     }
 
-    /** One request between the start of its route and its answer; done once, whoever calls. */
-    private final class InService implements AsyncCallback {
+    /**
+     * One request between the start of its route and its answer; done once, whoever calls (its own flag: one object
+     * per request, not two).
+     */
+    private final class InService extends AtomicBoolean implements AsyncCallback {
         final AsyncContext async;
         final HttpServletResponse response;
         final Exchange exchange;
         final Runnable finished;
-        final AtomicBoolean done = new AtomicBoolean();
 
         InService(AsyncContext async, HttpServletResponse response, Exchange exchange, Runnable finished) {
             this.async = async;
@@ -101,7 +103,7 @@ public final class EndpointConsumer extends SpringBootPlatformHttpConsumer {
 
         @Override
         public void done(boolean doneSync) {
-            if (!done.compareAndSet(false, true)) {
+            if (!compareAndSet(false, true)) {
                 return;
             }
             try {

@@ -33,7 +33,7 @@ import org.springframework.core.Ordered;
  * Serves the platform-http routes (the endpoints) from the servlet filter chain, without Spring MVC
  * ({@link EndpointConsumer}), and bounds how many requests are in service at once: beyond
  * {@code oasis.request-limits.max-in-flight} a request is answered 503 problem+json with Retry-After at once, so an
- * overload is refused in microseconds instead of queueing until every answer is late. A request for another path,
+ * overload is refused as soon as a request is read instead of queueing until every answer is late. A request for another path,
  * or with a method the route does not take, goes on through the chain to Spring MVC.
  */
 @Configuration
@@ -41,6 +41,8 @@ public class EndpointDispatch implements Filter {
 
     private final Map<String, EndpointConsumer> byPath = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** what a request does when its answer is written: one instance, not one per request */
+    private final Runnable answered = inFlight::decrementAndGet;
     private final int maxInFlight;
     private final LoadShedding shedding;
     private final ProblemWriter problems;
@@ -113,7 +115,7 @@ public class EndpointDispatch implements Filter {
             return;
         }
         try {
-            consumer.serve(request, (HttpServletResponse) res, inFlight::decrementAndGet);
+            consumer.serve(request, (HttpServletResponse) res, answered);
         } catch (RuntimeException e) {
             inFlight.decrementAndGet();
             throw e;
@@ -122,16 +124,8 @@ public class EndpointDispatch implements Filter {
 
     private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Problem problem = shedding.refuse(LoadShedding.Reason.TOO_MANY_IN_FLIGHT);
-        Object arrival = request.getAttribute(ArrivalTime.ATTRIBUTE);
-        outcomes.record("none", arrival instanceof Long nanos ? nanos : System.nanoTime(), problem.status(),
-                problem.slug(), false, null, null, null);
-        response.setStatus(problem.status());
+        outcomes.record("none", ArrivalTime.of(request), problem.status(), problem.slug(), false, null, null, null);
         response.setHeader("Retry-After", "1");
-        response.setContentType(Problem.MEDIA_TYPE);
-        response.getOutputStream().write(problems.toBytes(problem, request.getRequestURI()));
-    }
-
-    int inFlight() {
-        return inFlight.get();
+        problems.write(response, problem, request.getRequestURI());
     }
 }

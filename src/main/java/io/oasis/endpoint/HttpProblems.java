@@ -83,10 +83,8 @@ public class HttpProblems implements ErrorController {
     }
 
     private ResponseEntity<byte[]> answer(Problem problem, String instance, HttpHeaders headers) {
-        HttpServletRequest request = currentRequest();
-        Object arrival = request == null ? null : request.getAttribute(ArrivalTime.ATTRIBUTE);
-        outcomes.record("none", arrival instanceof Long nanos ? nanos : System.nanoTime(), problem.status(),
-                problem.slug(), false, null, null, null);
+        outcomes.record("none", ArrivalTime.of(currentRequest()), problem.status(), problem.slug(), false, null, null,
+                null);
         headers.setContentType(MediaType.parseMediaType(Problem.MEDIA_TYPE));
         return new ResponseEntity<>(writer.toBytes(problem, instance), headers, HttpStatusCode.valueOf(problem.status()));
     }

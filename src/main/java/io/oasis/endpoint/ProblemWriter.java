@@ -1,13 +1,15 @@
 package io.oasis.endpoint;
 
+import java.io.IOException;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.stereotype.Component;
 
-/** Writes a {@link Problem} as JSON: one shape for Camel routes and for Spring MVC errors alike. */
+/** Writes a {@link Problem} as JSON: one shape for Camel routes, Spring MVC errors and servlet filters alike. */
 @Component
 public class ProblemWriter {
 
@@ -30,6 +32,13 @@ public class ProblemWriter {
             node.set(e.getKey(), json.valueToTree(e.getValue()));
         }
         return node;
+    }
+
+    /** Answers a request with the problem, from a servlet filter (outside Spring MVC and Camel). */
+    public void write(HttpServletResponse response, Problem problem, String instance) throws IOException {
+        response.setStatus(problem.status());
+        response.setContentType(Problem.MEDIA_TYPE);
+        response.getOutputStream().write(toBytes(problem, instance));
     }
 
     public byte[] toBytes(Problem problem, String instance) {

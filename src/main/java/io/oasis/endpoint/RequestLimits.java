@@ -66,11 +66,9 @@ public class RequestLimits {
             if (length > max || length < 0 && http.getHeader("Transfer-Encoding") != null) {
                 refused.increment();
                 HttpServletResponse out = (HttpServletResponse) response;
-                out.setStatus(413);
                 out.setHeader("Connection", "close");
-                out.setContentType(Problem.MEDIA_TYPE);
-                out.getOutputStream().write(problems.toBytes(new Problem(413, "body-too-large", "Content too large",
-                        "request bodies are limited to " + max + " bytes", Map.of()), http.getRequestURI()));
+                problems.write(out, new Problem(413, "body-too-large", "Content too large",
+                        "request bodies are limited to " + max + " bytes", Map.of()), http.getRequestURI());
                 return;
             }
             chain.doFilter(request, response);
