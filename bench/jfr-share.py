@@ -8,6 +8,14 @@
 
 Each execution sample goes to the first frame from the top of its stack that is not the JDK's: a sample in
 HashMap.get called by Micrometer counts for Micrometer. Prints each share of the samples in the window.
+
+    jfr print --stack-depth 80 --events jdk.ExecutionSample /tmp/oasis.jfr > /tmp/samples.txt
+    bench/jfr-share.py /tmp/samples.txt 120 --within DispatcherServlet.doDispatch AsyncContextImpl com.fasterxml.jackson
+
+With --within, each given text is counted for every sample with a frame containing it anywhere in its stack (the
+share of the time spent in or under it; the shares overlap). Print deep stacks for that, as above: jfr cuts them to
+5 frames by default. The profile with the shipped JVM flags (docs/performance.md) took 10 ms samples: a copy of the
+JDK's default.jfc with jdk.ExecutionSample's period set to 10 ms, given as settings=<file> to StartFlightRecording.
 """
 import collections
 import re
@@ -30,10 +38,17 @@ def seconds(stamp):
     return int(h) * 3600 + int(m) * 60 + float(s)
 
 
-def main(path, window):
+def main(path, window, within):
     events = open(path).read().split('jdk.ExecutionSample')[1:]
     stamped = [(seconds(re.search(r'startTime = (\S+)', e).group(1)), e) for e in events]
     end = max(t for t, _ in stamped)
+    if within:
+        inside = [e for t, e in stamped if t >= end - window]
+        print(f'{len(inside)} samples in the last {window:g} s')
+        for text in within:
+            n = sum(1 for e in inside if any(text in f for f in re.findall(r'^\s+([\w.$<>]+)\(', e, re.M)))
+            print(f'{100 * n / len(inside):5.1f} %  within {text}')
+        return
     shares = collections.Counter()
     for t, event in stamped:
         if t < end - window:
@@ -52,4 +67,7 @@ def main(path, window):
 
 
 if __name__ == '__main__':
-    main(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 30)
+    args = sys.argv[1:]
+    within = args[args.index('--within') + 1:] if '--within' in args else []
+    args = args[:args.index('--within')] if '--within' in args else args
+    main(args[0], float(args[1]) if len(args) > 1 else 30, within)
