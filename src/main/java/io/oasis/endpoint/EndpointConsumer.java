@@ -106,12 +106,14 @@ public final class EndpointConsumer extends SpringBootPlatformHttpConsumer {
             if (!compareAndSet(false, true)) {
                 return;
             }
+            // out of service before the answer leaves: a client that has read a whole answer (its length known) may
+            // send the next request before async.complete() returns, and must find the place free
+            finished.run();
             try {
                 afterProcess(response, exchange);
             } catch (Exception e) {
                 LOG.warn("{}: writing the answer failed: {}", getEndpoint().getPath(), e.toString());
             } finally {
-                finished.run();
                 async.complete();
             }
         }
