@@ -1,5 +1,6 @@
 package io.oasis.endpoint;
 
+import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -110,11 +111,42 @@ public final class EndpointConsumer extends SpringBootPlatformHttpConsumer {
             // send the next request before async.complete() returns, and must find the place free
             finished.run();
             try {
-                afterProcess(response, exchange);
+                binding.writeResponse(exchange, response);
+            } catch (IOException e) {
+                // Tomcat's ClientAbortException: the connection was closed or reset before the answer was written
+                LOG.debug("{}: the client left before its answer: {}", getEndpoint().getPath(), e.toString());
             } catch (Exception e) {
                 LOG.warn("{}: writing the answer failed: {}", getEndpoint().getPath(), e.toString());
+                sendErrorIfUncommitted();
             } finally {
+                try {
+                    doneUoW(exchange);
+                    releaseExchange(exchange, false);
+                } finally {
+                    complete();
+                }
+            }
+        }
+
+        private void sendErrorIfUncommitted() {
+            try {
+                if (!response.isCommitted()) {
+                    response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+                }
+            } catch (IOException | IllegalStateException e) {
+                LOG.debug("{}: no error answer either: {}", getEndpoint().getPath(), e.toString());
+            }
+        }
+
+        /**
+         * Ends the request. The container may have ended it already, when its client went away (a closed tab, a
+         * load balancer's timeout): nothing is left to answer then, which is no error of Oasis'.
+         */
+        private void complete() {
+            try {
                 async.complete();
+            } catch (IllegalStateException e) {
+                LOG.debug("{}: the request had ended before its answer: {}", getEndpoint().getPath(), e.getMessage());
             }
         }
     }

@@ -1,13 +1,23 @@
 package io.oasis.endpoint;
 
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 
 import io.oasis.testkit.OasisIT;
+import io.oasis.testkit.UpstreamStubs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Which platform-http routes Oasis serves from its filter, and that the others still reach their route. */
+@ExtendWith(OutputCaptureExtension.class)
 class EndpointDispatchIT extends OasisIT {
 
     @Test
@@ -36,5 +46,22 @@ class EndpointDispatchIT extends OasisIT {
         assertThat(json(answer).path("_meta").path("endpoint").asText()).isEqualTo("dashboard");
         assertThat(answer.headers().firstValue("Oasis-Trace-Id")).isPresent();
         assertThat(get("/actuator/prometheus").body()).contains("oasis_requests_in_flight 0.0");
+    }
+
+    @Test
+    void endpoint_clientGoneBeforeItsAnswer_freesItsPlaceWithoutWarnings(CapturedOutput output) throws Exception {
+        UpstreamStubs.answer("profile", okJson("{}").withFixedDelay(300));
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            client.setSoLinger(true, 0); // closed with a reset, as a client that gives up does
+            OutputStream out = client.getOutputStream();
+            out.write("GET /api/dashboard?userId=31 HTTP/1.1\r\nHost: oasis\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            await().until(() -> UpstreamStubs.maxInFlight() > 0);
+        }
+
+        await().until(() -> output.getOut().contains("\"userId\":\"31\""));
+        assertThat(get("/actuator/prometheus").body()).contains("oasis_requests_in_flight 0.0");
+        assertThat(output.getAll()).doesNotContain("AsyncContext").doesNotContain("Error executing reactive work")
+                .doesNotContain("writing the answer failed");
     }
 }
