@@ -85,6 +85,7 @@ public final class Bench {
                     "ok_p50_ms=" + ms(s.okMicros.getValueAtPercentile(50)),
                     "ok_p99_ms=" + ms(s.okMicros.getValueAtPercentile(99)),
                     "ok_max_ms=" + ms(s.okMicros.getMaxValue()),
+                    "refused_p50_ms=" + ms(s.refusedMicros.getValueAtPercentile(50)),
                     "refused_p99_ms=" + ms(s.refusedMicros.getValueAtPercentile(99)),
                     "refused_max_ms=" + ms(s.refusedMicros.getMaxValue()));
             line(out, "stage." + (k + 1), stage);
