@@ -125,7 +125,7 @@ public class EndpointDispatch implements Filter {
     private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Problem problem = shedding.refuse(LoadShedding.Reason.TOO_MANY_IN_FLIGHT);
         outcomes.record("none", ArrivalTime.of(request), problem.status(), problem.slug(), false, null, null, null);
-        response.setHeader("Retry-After", "1");
+        response.setHeader("Retry-After", LoadShedding.RETRY_AFTER);
         problems.write(response, problem, request.getRequestURI());
     }
 }

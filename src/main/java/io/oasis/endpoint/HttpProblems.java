@@ -65,7 +65,7 @@ public class HttpProblems implements ErrorController {
     @ExceptionHandler(RejectedExecutionException.class)
     ResponseEntity<byte[]> overloaded(HttpServletRequest request) {
         HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, "1");
+        headers.set(HttpHeaders.RETRY_AFTER, LoadShedding.RETRY_AFTER);
         return answer(shedding.refuse(LoadShedding.Reason.EXECUTOR_FULL), request.getRequestURI(),
                 headers);
     }

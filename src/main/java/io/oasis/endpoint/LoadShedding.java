@@ -22,6 +22,8 @@ public class LoadShedding {
 
     public static final Problem OVERLOADED = new Problem(503, "overloaded", "Overloaded",
             "Oasis is at its configured concurrency; retry shortly", Map.of());
+    /** The Retry-After of every {@link #OVERLOADED} answer, in seconds: one header value wherever it is written. */
+    public static final String RETRY_AFTER = "1";
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadShedding.class);
     private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);

@@ -110,7 +110,7 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         message.setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
         if (problem.status() == 503) {
-            message.setHeader("Retry-After", "1");
+            message.setHeader("Retry-After", LoadShedding.RETRY_AFTER);
         }
         message.setBody(writer.toBytes(problem, null));
     }
