@@ -21,8 +21,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class RouteTimers implements CamelContextConfiguration {
 
-    private static final List<String> CALL_PARAMETERS = List.of("endpoint", "part", "upstream", "path");
-
     @Override
     public void beforeApplicationStart(CamelContext camelContext) {
         List<RoutePolicyFactory> factories = camelContext.getRoutePolicyFactories();
@@ -42,7 +40,7 @@ public class RouteTimers implements CamelContextConfiguration {
     static boolean isCall(NamedNode route) {
         return route instanceof RouteDefinition definition && definition.isCreatedFromTemplate()
                 && definition.getTemplateParameters() != null
-                && definition.getTemplateParameters().keySet().containsAll(CALL_PARAMETERS);
+                && definition.getTemplateParameters().keySet().containsAll(UpstreamCallTemplate.REQUIRED_PARAMETERS);
     }
 
     private record SkipCalls(MicrometerRoutePolicyFactory timers) implements RoutePolicyFactory {

@@ -24,6 +24,8 @@ import org.springframework.stereotype.Component;
 public class UpstreamCallTemplate extends RouteBuilder {
 
     public static final String ID = "upstream-call";
+    /** The parameters every route made from this template has (Camel does not record a route's template id). */
+    public static final List<String> REQUIRED_PARAMETERS = List.of("endpoint", "part", "upstream", "path");
 
     private final Upstreams upstreams;
     private final ObjectMapper json;
