@@ -11,19 +11,20 @@ import io.oasis.cache.CacheInvalidation;
 import io.oasis.cache.CacheProperties;
 import io.oasis.endpoint.Problem;
 import io.oasis.endpoint.ProblemWriter;
+import io.oasis.endpoint.RequestLimits;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /admin/cache/invalidate} with {@code Authorization: Bearer <oasis.cache.admin-token>} and a body such
  * as {@code {"tag": "product:42", "reason": "price change"}}. Answers 202 with what was invalidated; 401 without the
- * token; 404 when no admin token is configured (the API is off).
+ * token; 404 when no admin token is configured (the API is off). The body is read only once the token is right, and
+ * never beyond {@code oasis.request-limits.max-body-size}.
  */
 @RestController
 public class CacheAdmin {
@@ -32,19 +33,21 @@ public class CacheAdmin {
     private final ProblemWriter problems;
     private final ObjectMapper json;
     private final byte[] token;
+    private final int maxBody;
 
     public CacheAdmin(CacheInvalidation invalidation, ProblemWriter problems, ObjectMapper json,
-                      CacheProperties properties) {
+                      CacheProperties properties, RequestLimits.Settings limits) {
         this.invalidation = invalidation;
         this.problems = problems;
         this.json = json;
+        this.maxBody = maxBody(limits);
         this.token = properties.adminToken() == null || properties.adminToken().isBlank() ? null
                 : ("Bearer " + properties.adminToken()).getBytes(StandardCharsets.UTF_8);
     }
 
     @PostMapping(path = "/admin/cache/invalidate", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<byte[]> invalidate(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String auth,
-                                      @RequestBody(required = false) byte[] body, HttpServletRequest request) {
+                                      HttpServletRequest request) throws java.io.IOException {
         if (token == null) {
             return problem(new Problem(404, "not-found", "Not found", "the admin API is not configured", Map.of()),
                     request);
@@ -55,7 +58,17 @@ public class CacheAdmin {
             return ResponseEntity.status(401).headers(refused.getHeaders())
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"oasis-admin\"").body(refused.getBody());
         }
-        return apply(body, "api", request, invalidation, problems, json);
+        return apply(body(request, maxBody), "api", request, invalidation, problems, json);
+    }
+
+    /** The limit the body filter applied already ({@link RequestLimits}), as an int for reading. */
+    static int maxBody(RequestLimits.Settings limits) {
+        return (int) Math.min(Integer.MAX_VALUE - 8, limits.maxBodySize().toBytes());
+    }
+
+    /** At most {@code max} bytes of the request's body; the filter in front refused longer and unknown lengths. */
+    static byte[] body(HttpServletRequest request, int max) throws java.io.IOException {
+        return request.getInputStream().readNBytes(max);
     }
 
     /** Parses and applies an invalidation body; 400 problem+json naming what is wrong. */

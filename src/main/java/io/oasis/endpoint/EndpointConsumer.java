@@ -3,6 +3,7 @@ package io.oasis.endpoint;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -65,9 +66,58 @@ public final class EndpointConsumer extends SpringBootPlatformHttpConsumer {
         return methods.isEmpty() || methods.contains(method);
     }
 
-    /** Starts the route for this request; the answer is written when the route completes, on the thread that does. */
-    void serve(HttpServletRequest request, HttpServletResponse response, Runnable finished) {
-        InService service = new InService(request.startAsync(), response, createExchange(true), finished);
+    /**
+     * Starts the route for this request, once its body (if any) has arrived: read without holding a thread, so a
+     * client dripping its body holds none. The answer is written when the route completes, on the thread that does.
+     */
+    void serve(HttpServletRequest request, HttpServletResponse response, Runnable finished, int maxBody) {
+        AsyncContext async = request.startAsync();
+        if (request.getContentLengthLong() <= 0) {
+            start(request, response, async, finished, null);
+            return;
+        }
+        try {
+            AsyncBody.read(request, maxBody, body -> start(request, response, async, finished, body), error -> {
+                // the client went away or was cut at the body deadline: no route ran, nothing to answer
+                LOG.debug("{}: the request's body did not arrive: {}", getEndpoint().getPath(), error.toString());
+                finished.run();
+                try {
+                    async.complete();
+                } catch (IllegalStateException ended) {
+                    // the container ended it already
+                }
+            });
+        } catch (IOException e) {
+            finished.run();
+            async.complete();
+        }
+    }
+
+    /**
+     * A route Spring MVC serves (placeholders, prefix matching) takes its place in service like the others, or is
+     * refused with the same 503.
+     */
+    @Override
+    public CompletableFuture<Void> service(HttpServletRequest request, HttpServletResponse response) {
+        if (!dispatch.enter()) {
+            try {
+                dispatch.refuse(request, response);
+            } catch (IOException e) {
+                LOG.debug("{}: the client left before its refusal: {}", getEndpoint().getPath(), e.toString());
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            return super.service(request, response).whenComplete((done, error) -> dispatch.leave());
+        } catch (RuntimeException e) {
+            dispatch.leave();
+            throw e;
+        }
+    }
+
+    private void start(HttpServletRequest request, HttpServletResponse response, AsyncContext async,
+                       Runnable finished, byte[] body) {
+        InService service = new InService(async, response, createExchange(true), finished);
         Exchange exchange = service.exchange;
         exchange.setPattern(ExchangePattern.InOut);
         try {
@@ -76,6 +126,9 @@ public final class EndpointConsumer extends SpringBootPlatformHttpConsumer {
             exchange.setIn(message);
             message.init(exchange, binding, request, response);
             message.setHeader(SpringBootPlatformHttpConstants.CONTEXT_PATH, getEndpoint().getPath());
+            if (body != null) {
+                message.setBody(body);
+            }
             createUoW(exchange);
             getAsyncProcessor().process(exchange, service);
         } catch (Exception e) {

@@ -34,7 +34,8 @@ import org.springframework.core.Ordered;
  * ({@link EndpointConsumer}), and bounds how many requests are in service at once: beyond
  * {@code oasis.request-limits.max-in-flight} a request is answered 503 problem+json with Retry-After at once, so an
  * overload is refused as soon as a request is read instead of queueing until every answer is late. A request for another path,
- * or with a method the route does not take, goes on through the chain to Spring MVC.
+ * or with a method the route does not take, goes on through the chain to Spring MVC; a route Spring MVC serves
+ * (a path with placeholders, prefix matching) takes its place in service by the same bound.
  */
 @Configuration
 public class EndpointDispatch implements Filter {
@@ -44,6 +45,7 @@ public class EndpointDispatch implements Filter {
     /** what a request does when its answer is written: one instance, not one per request */
     private final Runnable answered = inFlight::decrementAndGet;
     private final int maxInFlight;
+    private final int maxBody;
     private final LoadShedding shedding;
     private final ProblemWriter problems;
     private final RequestOutcome outcomes;
@@ -55,6 +57,7 @@ public class EndpointDispatch implements Filter {
                     "must be at least 1", "Size it as peak req/s x p99 latency x 1.5, e.g. 1500 x 0.1 s x 1.5 = 225.");
         }
         this.maxInFlight = limits.maxInFlight();
+        this.maxBody = (int) Math.min(Integer.MAX_VALUE - 8, limits.maxBodySize().toBytes());
         this.shedding = shedding;
         this.problems = problems;
         this.outcomes = outcomes;
@@ -101,28 +104,50 @@ public class EndpointDispatch implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        String contextPath = request.getContextPath();
-        EndpointConsumer consumer = byPath.get(contextPath.isEmpty() ? request.getRequestURI()
-                : request.getRequestURI().substring(contextPath.length()));
-        if (consumer == null || !consumer.accepts(request.getMethod()) || !consumer.isRunAllowed()
-                || consumer.isSuspended() || request.isAsyncStarted()) {
+        EndpointConsumer consumer = find(request);
+        if (consumer == null || request.isAsyncStarted()) {
             chain.doFilter(req, res);
             return;
         }
-        if (inFlight.incrementAndGet() > maxInFlight) {
-            inFlight.decrementAndGet();
+        if (!enter()) {
             refuse(request, (HttpServletResponse) res);
             return;
         }
         try {
-            consumer.serve(request, (HttpServletResponse) res, answered);
+            consumer.serve(request, (HttpServletResponse) res, answered, maxBody);
         } catch (RuntimeException e) {
-            inFlight.decrementAndGet();
+            leave();
             throw e;
         }
     }
 
-    private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    /**
+     * The route this filter serves for a request, or null. Matched on the path as the container decoded and
+     * normalised it (percent-escapes decoded, {@code ;parameters} dropped, dot segments resolved), which is the path
+     * Spring MVC matches too: every spelling of an endpoint's path reaches the same admission.
+     */
+    EndpointConsumer find(HttpServletRequest request) {
+        String pathInfo = request.getPathInfo();
+        String path = pathInfo == null ? request.getServletPath() : request.getServletPath() + pathInfo;
+        EndpointConsumer consumer = byPath.get(path);
+        return consumer == null || !consumer.accepts(request.getMethod()) || !consumer.isRunAllowed()
+                || consumer.isSuspended() ? null : consumer;
+    }
+
+    /** Takes a place in service; false when {@code max-in-flight} are in service already (refuse then). */
+    boolean enter() {
+        if (inFlight.incrementAndGet() > maxInFlight) {
+            inFlight.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void leave() {
+        inFlight.decrementAndGet();
+    }
+
+    void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Problem problem = shedding.refuse(LoadShedding.Reason.TOO_MANY_IN_FLIGHT);
         outcomes.record("none", ArrivalTime.of(request), problem.status(), problem.slug(), false, null, null, null);
         response.setHeader("Retry-After", LoadShedding.RETRY_AFTER);

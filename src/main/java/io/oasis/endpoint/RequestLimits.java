@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.oasis.config.ConfigurationException;
 import io.oasis.observe.OasisMetrics;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -42,38 +43,39 @@ public class RequestLimits {
     /**
      * {@code oasis.request-limits}.
      *
-     * @param maxBodySize a larger request body is refused unread; the endpoints are GET and take none
-     * @param paths       where the body limit applies (servlet URL patterns)
+     * @param maxBodySize a larger request body is refused unread, on every path (the admin API, webhooks, Jolokia,
+     *                    the login form and unknown paths alike); the endpoints are GET and take none
+     * @param paths       where the body limit applies (servlet URL patterns): every path unless narrowed
      * @param headTimeout a client that has not sent its whole request line and headers by then is disconnected
      *                    ({@link SlowClients})
+     * @param bodyTimeout a client that has not sent its whole request, head and body, this long after its first byte
+     *                    is disconnected, so that a body dripped a byte at a time holds no thread for longer
+     * @param maxBlockingBodies requests with a body that a handler reads on a thread (admin API, webhook, Jolokia,
+     *                    login; not the endpoints, which read theirs without one) in service at once; more get 503
      * @param maxInFlight endpoint requests in service at once; more are refused with 503 at once
      *                    ({@link EndpointDispatch}): peak req/s x p99 latency x 1.5
      */
     @ConfigurationProperties("oasis.request-limits")
-    public record Settings(@DefaultValue("16KB") DataSize maxBodySize, @DefaultValue("/api/*") List<String> paths,
+    public record Settings(@DefaultValue("16KB") DataSize maxBodySize, @DefaultValue("/*") List<String> paths,
                            @DefaultValue("10s") java.time.Duration headTimeout,
+                           @DefaultValue("10s") java.time.Duration bodyTimeout,
+                           @DefaultValue("16") int maxBlockingBodies,
                            @DefaultValue("256") int maxInFlight) {
     }
 
     @Bean
-    FilterRegistrationBean<Filter> requestBodyLimit(Settings settings, ProblemWriter problems, MeterRegistry registry) {
-        Counter refused = Counter.builder(OasisMetrics.REQUESTS_REFUSED).tag(OasisMetrics.TAG_REASON, "body-too-large")
+    FilterRegistrationBean<Filter> requestBodyLimit(Settings settings, EndpointDispatch endpoints,
+                                                    ProblemWriter problems, MeterRegistry registry) {
+        if (settings.maxBlockingBodies() < 1) {
+            throw new ConfigurationException("oasis.request-limits.max-blocking-bodies", settings.maxBlockingBodies(),
+                    "must be at least 1", "E.g. 16: a quarter of server.tomcat.threads.max.");
+        }
+        Counter tooLarge = Counter.builder(OasisMetrics.REQUESTS_REFUSED).tag(OasisMetrics.TAG_REASON, "body-too-large")
                 .description("requests refused for their size").register(registry);
-        long max = settings.maxBodySize().toBytes();
-        Filter filter = (ServletRequest request, ServletResponse response, FilterChain chain) -> {
-            HttpServletRequest http = (HttpServletRequest) request;
-            long length = http.getContentLengthLong();
-            if (length > max || length < 0 && http.getHeader("Transfer-Encoding") != null) {
-                refused.increment();
-                HttpServletResponse out = (HttpServletResponse) response;
-                out.setHeader("Connection", "close");
-                problems.write(out, new Problem(413, "body-too-large", "Content too large",
-                        "request bodies are limited to " + max + " bytes", Map.of()), http.getRequestURI());
-                return;
-            }
-            chain.doFilter(request, response);
-        };
-        FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(filter);
+        Counter tooMany = Counter.builder(OasisMetrics.REQUESTS_REFUSED).tag(OasisMetrics.TAG_REASON, "bodies-in-service")
+                .description("requests refused for their size").register(registry);
+        FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(
+                new BodyAdmission(settings, endpoints, problems, tooLarge, tooMany));
         registration.setUrlPatterns(settings.paths());
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;

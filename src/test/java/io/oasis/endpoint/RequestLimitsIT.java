@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
 import io.oasis.testkit.OasisIT;
+import io.oasis.testkit.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
@@ -21,26 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = "oasis.request-limits.head-timeout=1s")
 class RequestLimitsIT extends OasisIT {
 
-    /** Sends the head of a request (and no more), returns the server's answer as soon as its JSON body is whole. */
-    private String raw(String head) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(5000);
-            OutputStream out = socket.getOutputStream();
-            out.write(head.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder answer = new StringBuilder();
-            byte[] buffer = new byte[4096];
-            int read;
-            while ((read = in.read(buffer)) > 0) {
-                answer.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
-                int body = answer.indexOf("\r\n\r\n{");
-                if (body > 0 && answer.indexOf("}", body) > 0) {
-                    break;
-                }
-            }
-            return answer.toString();
-        }
+    private String raw(String head) {
+        return RawHttp.exchange(port, head);
     }
 
     private double refused(String reason) {
