@@ -84,8 +84,20 @@ public class CacheAdmin {
             return problem(Problem.badRequest(e instanceof IllegalArgumentException ? e.getMessage()
                     : "the body is not JSON"), request, problems);
         }
+        int pending = 0;
         for (CacheInvalidation.Request r : requests) {
-            invalidation.invalidate(r, source, reason);
+            if (invalidation.invalidate(r, source, reason) == CacheInvalidation.Outcome.PENDING) {
+                pending++;
+            }
+        }
+        if (pending > 0) {
+            // applied here only: saying 202 would promise what the other instances do not do yet
+            ResponseEntity<byte[]> notYet = problem(new Problem(503, "invalidation-pending", "Not applied everywhere",
+                    "applied on this instance; Redis did not take it, so the other instances keep their copies "
+                            + "until it does (retried until then)", Map.of("pending", pending,
+                            "invalidated", requests.size())), request, problems);
+            return ResponseEntity.status(503).headers(notYet.getHeaders())
+                    .header(HttpHeaders.RETRY_AFTER, "5").body(notYet.getBody());
         }
         return ResponseEntity.accepted().contentType(MediaType.APPLICATION_JSON)
                 .body(("{\"invalidated\":" + requests.size() + "}").getBytes(StandardCharsets.UTF_8));

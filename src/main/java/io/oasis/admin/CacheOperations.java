@@ -19,28 +19,30 @@ public class CacheOperations {
 
     @ManagedOperation(description = "Drop every entry carrying this tag, e.g. product:42")
     @ManagedOperationParameter(name = "tag", description = "the tag")
-    public void invalidateTag(String tag) {
-        invalidate(CacheInvalidation.Scope.TAG, tag);
+    public String invalidateTag(String tag) {
+        return invalidate(CacheInvalidation.Scope.TAG, tag);
     }
 
     @ManagedOperation(description = "Drop every entry of this upstream")
     @ManagedOperationParameter(name = "upstream", description = "the upstream's name")
-    public void invalidateUpstream(String upstream) {
-        invalidate(CacheInvalidation.Scope.UPSTREAM, upstream);
+    public String invalidateUpstream(String upstream) {
+        return invalidate(CacheInvalidation.Scope.UPSTREAM, upstream);
     }
 
     @ManagedOperation(description = "Drop the entries whose key starts with this prefix, e.g. orders:/users/42")
     @ManagedOperationParameter(name = "prefix", description = "the start of the keys")
-    public void invalidatePrefix(String prefix) {
-        invalidate(CacheInvalidation.Scope.PREFIX, prefix);
+    public String invalidatePrefix(String prefix) {
+        return invalidate(CacheInvalidation.Scope.PREFIX, prefix);
     }
 
     @ManagedOperation(description = "Drop every cached entry")
-    public void invalidateAll() {
-        invalidate(CacheInvalidation.Scope.ALL, null);
+    public String invalidateAll() {
+        return invalidate(CacheInvalidation.Scope.ALL, null);
     }
 
-    private void invalidate(CacheInvalidation.Scope scope, String value) {
-        invalidation.invalidate(new CacheInvalidation.Request(scope, value), "jmx", "operator");
+    private String invalidate(CacheInvalidation.Scope scope, String value) {
+        return invalidation.invalidate(new CacheInvalidation.Request(scope, value), "jmx", "operator")
+                == CacheInvalidation.Outcome.APPLIED ? "applied on every instance"
+                : "applied on this instance only: Redis did not take it; retried until it does";
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.oasis.observe.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,9 @@ public final class Silences {
         }
     }
 
+    /** silences in force at once: each is an operator's deliberate act, a thousand is no oversight */
+    static final int MAX_SILENCES = 1000;
+
     private final Map<String, Silence> byId = new ConcurrentHashMap<>();
     private final Clock clock;
 
@@ -45,19 +49,25 @@ public final class Silences {
         if (duration == null || duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofDays(30)) > 0) {
             throw new IllegalArgumentException("duration: more than 0 and at most 30d, e.g. 2h");
         }
+        if (matcher.length() > 200 || comment != null && comment.length() > 1000) {
+            throw new IllegalArgumentException("matcher: at most 200 characters; comment: at most 1000");
+        }
+        if (active().size() >= MAX_SILENCES) {
+            throw new IllegalArgumentException("at most " + MAX_SILENCES + " silences at once: lift one first");
+        }
         Instant now = clock.instant();
         Silence silence = new Silence(UUID.randomUUID().toString().substring(0, 8), matcher.strip(),
                 now.plus(duration), comment == null ? "" : comment, now);
         byId.put(silence.id(), silence);
-        LOG.info("alerts matching '{}' silenced until {} by {}: {}", silence.matcher(), silence.until(), source,
-                silence.comment());
+        LOG.info("alerts matching '{}' silenced until {} by {}: {}", LogText.line(silence.matcher(), 200),
+                silence.until(), source, LogText.line(silence.comment(), 200));
         return silence;
     }
 
     public boolean remove(String id, String source) {
         Silence removed = byId.remove(id);
         if (removed != null) {
-            LOG.info("silence {} ('{}') lifted by {}", id, removed.matcher(), source);
+            LOG.info("silence {} ('{}') lifted by {}", id, LogText.line(removed.matcher(), 200), source);
         }
         return removed != null;
     }

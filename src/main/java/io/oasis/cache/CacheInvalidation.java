@@ -1,33 +1,48 @@
 package io.oasis.cache;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.oasis.config.ConfigurationException;
+import io.oasis.observe.LogText;
 import io.oasis.observe.OasisMetrics;
 import io.oasis.upstream.Upstream;
 import io.oasis.upstream.Upstreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * Every way of invalidating the cache ends here: the admin API, the signed webhook, event sources, JMX. Applied to
  * this instance's local tiers and to Redis, then published on Redis so that every other instance drops its local
- * copies too; logged with its source and reason.
+ * copies too; logged with its source and reason. One that Redis does not take is reported pending and retried
+ * until it does; an instance that missed a message (its subscription was down) notices from the fleet's count of
+ * invalidations and drops its local tier.
  */
 @Component
-public class CacheInvalidation {
+public class CacheInvalidation implements DisposableBean {
 
     /** What to invalidate. */
     public enum Scope { KEY, PREFIX, TAG, UPSTREAM, ALL }
@@ -45,24 +60,60 @@ public class CacheInvalidation {
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheInvalidation.class);
     private static final String CHANNEL = "invalidate";
+    /** the fleet's count of invalidations applied in Redis */
+    static final String GENERATION = "generation";
+    /** invalidations kept for retry; more become one invalidation of all */
+    static final int MAX_PENDING = 1000;
 
     private final String instance = UUID.randomUUID().toString();
     private final Upstreams upstreams;
-    private final SharedCache shared;
+    private final RedisInvalidations redis;
     private final ObjectMapper json;
     private final MeterRegistry registry;
     private final Map<Scope, Counter> fromCluster = new EnumMap<>(Scope.class);
     private final List<Consumer<Request>> localTiers = new CopyOnWriteArrayList<>();
+    private final Deque<Pending> pending = new ArrayDeque<>();
+    /** the highest invalidation count this instance knows of, in the epoch of Redis' data it last read */
+    private long heard = -1;
+    private String heardEpoch;
+    private final Counter missed;
+    private final long waitMillis;
+    private final long retryMillis;
+    private final ScheduledExecutorService scheduler;
 
-    public CacheInvalidation(Upstreams upstreams, SharedCache shared, ObjectMapper json, MeterRegistry registry) {
+    public CacheInvalidation(Upstreams upstreams, SharedCache shared, ObjectMapper json, MeterRegistry registry,
+                             CacheProperties properties) {
         this.upstreams = upstreams;
-        this.shared = shared;
+        this.redis = new RedisInvalidations(shared);
         this.json = json;
         this.registry = registry;
         for (Scope scope : Scope.values()) {
             fromCluster.put(scope, counter("cluster", scope));
         }
+        this.missed = Counter.builder(OasisMetrics.CACHE_INVALIDATIONS_MISSED)
+                .description("local tiers dropped because an invalidation message was missed").register(registry);
+        Gauge.builder(OasisMetrics.CACHE_INVALIDATIONS_PENDING, pending, p -> pending())
+                .description("invalidations applied here that Redis has not taken yet").register(registry);
+        CacheProperties.Redis settings = properties.redis();
+        // long enough for a tag of many pages, short enough for an admin call to wait for
+        this.waitMillis = Math.max(1000, settings.commandTimeout().toMillis() * 4);
+        // not retry-after, which keeps reads away after a failure: a pending invalidation is worth a try a second
+        this.retryMillis = Math.min(1000, settings.retryAfter().toMillis());
+        if (!shared.enabled()) {
+            this.scheduler = null;
+            return;
+        }
+        if (settings.generationCheck().isNegative() || settings.generationCheck().isZero()) {
+            throw new ConfigurationException("oasis.cache.redis.generation-check",
+                    settings.generationCheck().toMillis() + "ms", "must be positive", "E.g. 5s.");
+        }
         shared.subscribe(CHANNEL, this::heard);
+        CustomizableThreadFactory threads = new CustomizableThreadFactory("oasis-invalidation-");
+        threads.setDaemon(true);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(threads);
+        scheduler.scheduleWithFixedDelay(this::retryPending, retryMillis, retryMillis, TimeUnit.MILLISECONDS);
+        long check = settings.generationCheck().toMillis();
+        scheduler.scheduleWithFixedDelay(this::checkGeneration, 0, check, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -111,30 +162,165 @@ public class CacheInvalidation {
         localTiers.add(tier);
     }
 
+    /** What became of an invalidation. */
+    public enum Outcome {
+        /** this instance, Redis and (through Redis) every other instance */
+        APPLIED,
+        /** this instance only so far: Redis did not take it, and it is retried until Redis does */
+        PENDING
+    }
+
     /**
+     * Applies an invalidation here, then in Redis, then tells the other instances (a shared count first, so that one
+     * which misses the message sees the count move). When Redis does not take it in time, it is kept and retried
+     * until Redis does; meanwhile the other instances serve what they have, and the outcome says so.
+     *
      * @param source api, webhook, event, jmx
-     * @param reason free text from the caller, logged
+     * @param reason free text from the caller, logged on one line
      */
-    public void invalidate(Request request, String source, String reason) {
+    public Outcome invalidate(Request request, String source, String reason) {
+        String why = LogText.line(reason, 200);
         applyLocally(request);
-        switch (request.scope()) {
-            case KEY -> shared.deleteKey(request.value());
-            case TAG -> shared.deleteTag(request.value());
-            case PREFIX -> shared.deletePrefix(request.value());
-            case UPSTREAM -> shared.deletePrefix(request.value() + ":");
-            case ALL -> shared.deletePrefix("");
-        }
-        ObjectNode message = json.createObjectNode().put("origin", instance)
-                .put("scope", request.scope().name()).put("value", request.value())
-                .put("source", source).put("reason", reason);
-        try {
-            shared.publish(CHANNEL, json.writeValueAsBytes(message));
-        } catch (IOException e) {
-            throw new IllegalStateException("a JSON tree failed to serialise", e);
-        }
         counter(source, request.scope()).increment();
         LOG.info("cache invalidated: {} {} by {} ({})", request.scope().name().toLowerCase(Locale.ROOT),
-                request.value(), source, reason);
+                LogText.line(request.value(), 200), source, why);
+        if (!redis.enabled()) {
+            return Outcome.APPLIED;
+        }
+        Pending pending = new Pending(request, source, why);
+        if (shareAndWait(pending)) {
+            return Outcome.APPLIED;
+        }
+        keep(pending);
+        LOG.warn("cache invalidation {} {} not applied in Redis yet: the other instances keep their copies; retried "
+                + "every {} ms until Redis takes it", request.scope().name().toLowerCase(Locale.ROOT),
+                LogText.line(request.value(), 200), retryMillis);
+        return Outcome.PENDING;
+    }
+
+    /** Invalidations applied here that Redis has not taken yet. */
+    public int pending() {
+        return pending.size();
+    }
+
+    private record Pending(Request request, String source, String reason) {
+    }
+
+    private boolean shareAndWait(Pending p) {
+        try {
+            share(p).toCompletableFuture().get(waitMillis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Redis' copies deleted, the fleet's count moved, the other instances told, in that order. */
+    private CompletionStage<Void> share(Pending p) {
+        Request request = p.request();
+        CompletionStage<Void> deleted = switch (request.scope()) {
+            case KEY -> redis.deleteKey(request.value());
+            case TAG -> redis.deleteTag(request.value());
+            case PREFIX -> redis.deletePrefix(request.value());
+            case UPSTREAM -> redis.deletePrefix(request.value() + ":");
+            case ALL -> redis.deletePrefix("");
+        };
+        return deleted.thenCompose(ok -> redis.increment(GENERATION)).thenCompose(generation -> {
+            heardUpTo(generation);
+            ObjectNode message = json.createObjectNode().put("origin", instance)
+                    .put("scope", request.scope().name()).put("value", request.value())
+                    .put("source", p.source()).put("reason", p.reason()).put("generation", generation);
+            try {
+                return redis.publish(CHANNEL, json.writeValueAsBytes(message));
+            } catch (IOException e) {
+                throw new IllegalStateException("a JSON tree failed to serialise", e);
+            }
+        });
+    }
+
+    /** Kept for retry; past the bound, everything pending becomes one invalidation of all. */
+    private void keep(Pending p) {
+        synchronized (pending) {
+            if (pending.size() >= MAX_PENDING) {
+                pending.clear();
+                pending.add(new Pending(new Request(Scope.ALL, null), p.source(), "more than " + MAX_PENDING
+                        + " invalidations pending"));
+            } else {
+                pending.add(p);
+            }
+        }
+    }
+
+    /** Retries what is pending, oldest first, while Redis takes it. */
+    private void retryPending() {
+        while (true) {
+            Pending next;
+            synchronized (pending) {
+                next = pending.peekFirst();
+            }
+            if (next == null || !shareAndWait(next)) {
+                return;
+            }
+            synchronized (pending) {
+                pending.remove(next);
+            }
+            LOG.info("cache invalidation {} {} applied in Redis after a retry",
+                    next.request().scope().name().toLowerCase(Locale.ROOT), LogText.line(next.request().value(), 200));
+        }
+    }
+
+    /**
+     * Compares the fleet's count of invalidations with the last this instance heard of: when it moved on without a
+     * message reaching here (the subscription was down), or Redis lost its data (a new epoch: what others invalidated
+     * meanwhile is lost with it), the local tier may hold what was invalidated, and is dropped.
+     */
+    void checkGeneration() {
+        redis.readWithEpoch(GENERATION).thenAccept(read -> {
+            if (read == null) {
+                return;
+            }
+            int colon = read.lastIndexOf(':');
+            String epoch = read.substring(0, colon);
+            long generation = Long.parseLong(read.substring(colon + 1));
+            String missedWhat = null;
+            synchronized (this) {
+                if (heardEpoch != null && !heardEpoch.equals(epoch)) {
+                    missedWhat = "Redis lost its data (a new epoch)";
+                    heard = generation;
+                } else if (heardEpoch != null && generation > heard) {
+                    missedWhat = "the fleet's invalidation count is " + generation + ", this instance heard up to "
+                            + heard;
+                    heard = generation;
+                } else if (heardEpoch == null) {
+                    heard = Math.max(heard, generation);
+                }
+                heardEpoch = epoch;
+            }
+            if (missedWhat != null) {
+                dropLocalTier(missedWhat);
+            }
+        });
+    }
+
+    /** The epoch and count this instance knows of, {@code epoch:count}; null before Redis was first read. */
+    synchronized String heardGeneration() {
+        return heardEpoch == null ? null : heardEpoch + ":" + heard;
+    }
+
+    /** An invalidation numbered {@code generation} (heard, or made here); true when earlier ones went unheard. */
+    private synchronized boolean heardUpTo(long generation) {
+        long before = heard;
+        heard = Math.max(heard, generation);
+        return before >= 0 && generation > before + 1;
+    }
+
+    private void dropLocalTier(String why) {
+        missed.increment();
+        applyLocally(new Request(Scope.ALL, null));
+        LOG.warn("local cache tier dropped: {}", why);
     }
 
     /** An invalidation published by another instance: drop the local copies; Redis was cleared by its origin. */
@@ -147,12 +333,22 @@ public class CacheInvalidation {
             Request request = new Request(Scope.valueOf(message.path("scope").asText()),
                     message.path("value").asText());
             applyLocally(request);
+            if (message.has("generation") && heardUpTo(message.path("generation").asLong())) {
+                dropLocalTier("an invalidation message was missed before " + message.path("generation").asLong());
+            }
             fromCluster.get(request.scope()).increment();
             LOG.info("cache invalidated: {} {} by {} on another instance ({})",
-                    request.scope().name().toLowerCase(Locale.ROOT), request.value(),
-                    message.path("source").asText(), message.path("reason").asText());
+                    request.scope().name().toLowerCase(Locale.ROOT), LogText.line(request.value(), 200),
+                    LogText.line(message.path("source").asText(), 20), LogText.line(message.path("reason").asText(), 200));
         } catch (IOException | IllegalArgumentException e) {
-            LOG.warn("ignored a malformed cache invalidation message: {}", e.getMessage());
+            LOG.warn("ignored a malformed cache invalidation message: {}", LogText.line(e.getMessage(), 200));
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
         }
     }
 

@@ -33,11 +33,14 @@ public record CacheProperties(
      * @param connectTimeout opening a connection and its handshake (a cold JVM needs more than a command)
      * @param retryAfter     after a failure, Redis is left alone this long before it is tried again
      * @param keyPrefix      every key, tag set, lock and channel Oasis writes starts with it
+     * @param generationCheck how often an instance compares the fleet's invalidation count with what it heard: one
+     *                        missed (its subscription was down) makes it drop its local tier
      */
     public record Redis(@DefaultValue("false") boolean enabled, @DefaultValue("redis://127.0.0.1:6379") String uri,
                         @DefaultValue("50ms") Duration commandTimeout, @DefaultValue("1s") Duration connectTimeout,
                         @DefaultValue("1s") Duration retryAfter,
-                        @DefaultValue("oasis:") String keyPrefix) {
+                        @DefaultValue("oasis:") String keyPrefix,
+                        @DefaultValue("5s") Duration generationCheck) {
     }
 
     /**

@@ -2,7 +2,6 @@ package io.oasis.cache;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,10 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -88,9 +86,12 @@ public class SharedCache implements HealthIndicator, DisposableBean {
         }
         // the URI's timeout bounds the connection handshake; commands have their own (TimeoutOptions below)
         uri.setTimeout(redis.connectTimeout());
-        // Lettuce's reconnect backs off up to 30 s by default: a Redis back after an outage would stay unused that long
+        // Lettuce's reconnect backs off up to 30 s by default: a Redis back after an outage would stay unused that
+        // long, and so would the invalidations waiting for it. A reconnect attempt is cheap: at most every 2 s.
+        Duration maxReconnectDelay = redis.retryAfter().multipliedBy(2).compareTo(Duration.ofSeconds(2)) < 0
+                ? redis.retryAfter().multipliedBy(2) : Duration.ofSeconds(2);
         this.client = RedisClient.create(DefaultClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), redis.retryAfter().multipliedBy(2), 2,
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), maxReconnectDelay, 2,
                         java.util.concurrent.TimeUnit.MILLISECONDS))
                 .build());
         client.setOptions(ClientOptions.builder()
@@ -125,17 +126,23 @@ public class SharedCache implements HealthIndicator, DisposableBean {
         });
     }
 
-    /** Stores the value for {@code ttl} and adds its key to each tag's set; fire and forget. */
+    /**
+     * Stores the value for {@code ttl} and adds its key to each tag's sorted set, scored by when the entry expires;
+     * fire and forget. Members whose entry has expired are trimmed on each store, so a tag's set holds the live
+     * entries of that tag and no more, however long the tag lives.
+     */
     public void set(String key, byte[] value, Duration ttl, Iterable<String> tags) {
         RedisAsyncCommands<byte[], byte[]> redis = commands();
         if (redis == null) {
             return;
         }
+        long now = System.currentTimeMillis();
         byte[] entry = bytes(prefix + "c:" + key);
         watch("SET", redis.set(entry, value, SetArgs.Builder.px(ttl.toMillis())));
         for (String tag : tags) {
-            byte[] set = bytes(prefix + "t:" + tag);
-            watch("SADD", redis.sadd(set, bytes(key)));
+            byte[] set = tagSet(tag);
+            watch("ZADD", redis.zadd(set, (double) (now + ttl.toMillis()), bytes(key)));
+            watch("ZREMRANGEBYSCORE", redis.zremrangebyscore(set, Range.create(Double.NEGATIVE_INFINITY, (double) now)));
             watch("PEXPIRE", redis.pexpire(set, ttl.toMillis()));
         }
     }
@@ -157,48 +164,6 @@ public class SharedCache implements HealthIndicator, DisposableBean {
                         then.accept("OK".equals(ok));
                     }
                 });
-    }
-
-    public void deleteKey(String key) {
-        RedisAsyncCommands<byte[], byte[]> redis = commands();
-        if (redis != null) {
-            watch("DEL", redis.del(bytes(prefix + "c:" + key)));
-        }
-    }
-
-    /** Deletes the entries of a tag and the tag's set. */
-    public void deleteTag(String tag) {
-        RedisAsyncCommands<byte[], byte[]> redis = commands();
-        if (redis == null) {
-            return;
-        }
-        byte[] set = bytes(prefix + "t:" + tag);
-        redis.smembers(set).whenComplete((members, error) -> {
-            if (error != null) {
-                failed("SMEMBERS", error);
-                return;
-            }
-            for (byte[] member : members) {
-                watch("DEL", redis.del(bytes(prefix + "c:" + new String(member, StandardCharsets.UTF_8))));
-            }
-            watch("DEL", redis.del(set));
-        });
-    }
-
-    /** Deletes every entry whose key starts with {@code keyPrefix} ("" for all), by SCAN, without blocking Redis. */
-    public void deletePrefix(String keyPrefix) {
-        RedisAsyncCommands<byte[], byte[]> redis = commands();
-        if (redis != null) {
-            String pattern = prefix + "c:" + keyPrefix.replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "*";
-            scan(redis, ScanCursor.INITIAL, ScanArgs.Builder.matches(pattern).limit(500));
-        }
-    }
-
-    public void publish(String channel, byte[] message) {
-        RedisAsyncCommands<byte[], byte[]> redis = commands();
-        if (redis != null) {
-            watch("PUBLISH", redis.publish(bytes(prefix + channel), message));
-        }
     }
 
     /** Delivers every message published on {@code channel}, by any instance, from now on; resubscribes after outages. */
@@ -275,15 +240,7 @@ public class SharedCache implements HealthIndicator, DisposableBean {
     }
 
     private RedisAsyncCommands<byte[], byte[]> commands() {
-        if (!enabled || System.nanoTime() < downUntil.get()) {
-            return null;
-        }
-        StatefulRedisConnection<byte[], byte[]> c = connection.get();
-        if (c == null) {
-            connect();
-            return null;
-        }
-        return c.async();
+        return System.nanoTime() < downUntil.get() ? null : connectionEvenInBackOff();
     }
 
     private void connect() {
@@ -301,20 +258,34 @@ public class SharedCache implements HealthIndicator, DisposableBean {
         });
     }
 
-    private void scan(RedisAsyncCommands<byte[], byte[]> redis, ScanCursor cursor, ScanArgs args) {
-        redis.scan(cursor, args).whenComplete((page, error) -> {
-            if (error != null) {
-                failed("SCAN", error);
-                return;
-            }
-            List<byte[]> keys = page.getKeys();
-            if (!keys.isEmpty()) {
-                watch("DEL", redis.del(keys.toArray(new byte[0][])));
-            }
-            if (!page.isFinished()) {
-                scan(redis, page, args);
-            }
-        });
+    /**
+     * The connection for an invalidation ({@link RedisInvalidations}), whether or not reads leave Redis alone now: an
+     * invalidation is rare, and one silently skipped serves old data. Null while not connected.
+     */
+    RedisAsyncCommands<byte[], byte[]> connectionEvenInBackOff() {
+        if (!enabled) {
+            return null;
+        }
+        StatefulRedisConnection<byte[], byte[]> c = connection.get();
+        if (c == null) {
+            connect();
+            return null;
+        }
+        return c.async();
+    }
+
+    /** Every key, tag set, lock and channel starts with it. */
+    String prefix() {
+        return prefix;
+    }
+
+    byte[] tagSet(String tag) {
+        // sorted sets under their own prefix: the plain sets of earlier versions ("t:") expire by themselves
+        return bytes(prefix + "tz:" + tag);
+    }
+
+    static String text(byte[] value) {
+        return new String(value, StandardCharsets.UTF_8);
     }
 
     private void watch(String command, CompletionStage<?> result) {
@@ -344,7 +315,7 @@ public class SharedCache implements HealthIndicator, DisposableBean {
         }
     }
 
-    private static byte[] bytes(String s) {
+    static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -79,10 +79,7 @@ public final class UpstreamCache {
             }
             if (value != null && key != null) {
                 for (String tag : value.tags()) {
-                    Set<String> keys = keysByTag.get(tag);
-                    if (keys != null) {
-                        keys.remove(key);
-                    }
+                    forget(tag, key);
                 }
             }
         }).build();
@@ -224,8 +221,32 @@ public final class UpstreamCache {
     private void remember(String key, CachedValue value) {
         local.put(key, value);
         for (String tag : value.tags()) {
-            keysByTag.computeIfAbsent(tag, t -> ConcurrentHashMap.newKeySet()).add(key);
+            keysByTag.compute(tag, (t, keys) -> {
+                Set<String> kept = keys == null ? ConcurrentHashMap.newKeySet() : keys;
+                kept.add(key);
+                return kept;
+            });
         }
+    }
+
+    /**
+     * Drops a removed entry's key from a tag, and the tag once it has no key left: the index holds only what the
+     * bounded local tier holds. Removal is told after the fact (and after a replacement), so a key stored again with
+     * the tag in the meantime stays.
+     */
+    private void forget(String tag, String key) {
+        keysByTag.computeIfPresent(tag, (t, keys) -> {
+            CachedValue current = local.getIfPresent(key);
+            if (current == null || !current.tags().contains(tag)) {
+                keys.remove(key);
+            }
+            return keys.isEmpty() ? null : keys;
+        });
+    }
+
+    /** Tags in the index now: at most the local tier's entries times their tags. */
+    int indexedTags() {
+        return keysByTag.size();
     }
 
     private CachedValue decode(byte[] bytes) {

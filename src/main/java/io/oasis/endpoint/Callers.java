@@ -48,6 +48,8 @@ public class Callers {
 
     private static final String KEY = "oasis.identity";
     private static final long REMEMBER_NANOS = Duration.ofMinutes(5).toNanos();
+    /** the validated tokens remembered, at most this many bytes of tokens and claims together */
+    static final long MAX_REMEMBERED_BYTES = 16L * 1024 * 1024;
 
     private final NimbusJwtDecoder decoder;
     private final Cache<String, Caller> validated;
@@ -119,7 +121,10 @@ public class Callers {
                     aud -> aud != null && aud.stream().anyMatch(accepted::contains)));
         }
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
-        this.validated = Caffeine.newBuilder().maximumSize(100_000).expireAfter(new Expiry<String, Caller>() {
+        // bounded by what it holds, not by count: a token can be as large as the request head (16 KB)
+        this.validated = Caffeine.newBuilder().maximumWeight(MAX_REMEMBERED_BYTES)
+                .weigher((String token, Caller caller) -> weight(token, caller))
+                .expireAfter(new Expiry<String, Caller>() {
             @Override
             public long expireAfterCreate(String token, Caller caller, long now) {
                 Object exp = caller.claims().get("exp");
@@ -219,6 +224,15 @@ public class Callers {
             return "its signature does not verify";
         }
         return "it is not a well-formed signed JWT";
+    }
+
+    /** About the bytes a remembered token holds: the token once (the caller shares it) and its claims as text. */
+    static int weight(String token, Caller caller) {
+        long claims = 0;
+        for (Map.Entry<String, Object> claim : caller.claims().entrySet()) {
+            claims += claim.getKey().length() + String.valueOf(claim.getValue()).length() + 16;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, token.length() + claims + 64);
     }
 
     private static Counter unauthorized(MeterRegistry registry, String reason) {

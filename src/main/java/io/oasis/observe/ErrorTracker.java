@@ -32,6 +32,8 @@ public class ErrorTracker extends AppenderBase<ILoggingEvent> implements Initial
 
     static final int MAX_GROUPS = 200;
     private static final int MAX_TRACE = 8192;
+    /** a message can carry what an upstream or a caller sent: kept to this many characters */
+    private static final int MAX_MESSAGE = 1024;
 
     /** One kind of error. */
     public record Group(String type, String place, long count, Instant firstSeen, Instant lastSeen, String logger,
@@ -69,7 +71,7 @@ public class ErrorTracker extends AppenderBase<ILoggingEvent> implements Initial
         String shown = trace.length() > MAX_TRACE ? trace.substring(0, MAX_TRACE) + "\n\t..." : trace;
         groups.compute(type + "@" + place, (key, group) -> new Group(type, place,
                 group == null ? 1 : group.count() + 1, group == null ? now : group.firstSeen(), now,
-                event.getLoggerName(), event.getFormattedMessage(), shown, request(event)));
+                event.getLoggerName(), LogText.line(event.getFormattedMessage(), MAX_MESSAGE), shown, request(event)));
         if (groups.size() > MAX_GROUPS) {
             groups.values().stream().min(Comparator.comparing(Group::lastSeen))
                     .ifPresent(oldest -> groups.remove(oldest.type() + "@" + oldest.place()));

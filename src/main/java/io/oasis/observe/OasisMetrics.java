@@ -53,6 +53,10 @@ public final class OasisMetrics {
     public static final String CACHE_SIZE = "oasis.cache.size";
     /** Counter of invalidations applied: tags source (api, webhook, event, jmx, cluster), scope. */
     public static final String CACHE_INVALIDATIONS = "oasis.cache.invalidations";
+    /** Gauge of invalidations applied on this instance that Redis has not taken yet (retried until it does). */
+    public static final String CACHE_INVALIDATIONS_PENDING = "oasis.cache.invalidations.pending";
+    /** Counter of local tiers dropped because an invalidation message from another instance was missed. */
+    public static final String CACHE_INVALIDATIONS_MISSED = "oasis.cache.invalidations.missed";
     /** Gauge: 1 Redis answers, 0 it does not, -1 not configured. */
     public static final String CACHE_REDIS_UP = "oasis.cache.redis.up";
     /** Counter of Redis commands that failed or timed out. */

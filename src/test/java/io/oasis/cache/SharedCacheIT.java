@@ -25,7 +25,10 @@ import static org.awaitility.Awaitility.await;
 @TestPropertySource(properties = {
     "oasis.upstreams.profile.cache.ttl=60s",
     "oasis.cache.redis.enabled=true",
-    "oasis.cache.redis.retry-after=200ms"})
+    "oasis.cache.redis.retry-after=200ms",
+    "oasis.upstreams.recommendations.cache.ttl=2s",
+    "oasis.upstreams.recommendations.cache.stale-while-revalidate=0s",
+    "oasis.upstreams.recommendations.cache.stale-if-error=0s"})
 class SharedCacheIT extends OasisIT {
 
     private static final RedisProcess REDIS = new RedisProcess().start();
@@ -154,5 +157,34 @@ class SharedCacheIT extends OasisIT {
                 assertThat(upstreams.all().get("profile").cache().local("profile:/profile/users/42")).isNull());
         get("/api/dashboard?userId=42");
         assertThat(profileCalls()).isEqualTo(2);
+    }
+
+    private long tagMembers(String tag) {
+        try (RedisClient client = RedisClient.create(REDIS.uri());
+             StatefulRedisConnection<String, String> redis = client.connect()) {
+            return redis.sync().zcard("oasis:tz:" + tag);
+        }
+    }
+
+    @Test
+    void tagSet_sharedByEveryEntry_keepsOnlyTheLiveEntries_andIsDeletedWhole() {
+        for (int user = 500; user < 540; user++) {
+            get("/api/dashboard?userId=" + user);
+        }
+        // at most the 40 entries (fewer if the first had expired before the last was stored)
+        await().atMost(Duration.ofSeconds(2)).until(() -> tagMembers("recommendations") > 0);
+        assertThat(tagMembers("recommendations")).isLessThanOrEqualTo(40);
+
+        // once those entries have expired in Redis (2 s), the next store trims them from the tag's set
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> redisGet("oasis:c:recommendations:/recommendations/users/539?limit=4") == null);
+        get("/api/dashboard?userId=600");
+        await().atMost(Duration.ofSeconds(2)).until(() -> tagMembers("recommendations") == 1);
+
+        assertThat(redisGet("oasis:c:recommendations:/recommendations/users/600?limit=4")).isNotNull();
+        invalidation.invalidate(new CacheInvalidation.Request(CacheInvalidation.Scope.TAG, "recommendations"),
+                "test", "tag");
+        assertThat(tagMembers("recommendations")).isZero();
+        assertThat(redisGet("oasis:c:recommendations:/recommendations/users/600?limit=4")).isNull();
     }
 }

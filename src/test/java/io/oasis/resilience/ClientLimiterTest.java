@@ -89,7 +89,7 @@ class ClientLimiterTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         io.oasis.cache.CacheProperties cache = new io.oasis.cache.CacheProperties(List.of(),
                 new io.oasis.cache.CacheProperties.Redis(true, "redis://127.0.0.1:1", Duration.ofMillis(50),
-                        Duration.ofSeconds(1), Duration.ofSeconds(1), "oasis:"),
+                        Duration.ofSeconds(1), Duration.ofSeconds(1), "oasis:", java.time.Duration.ofSeconds(5)),
                 new io.oasis.cache.CacheProperties.Webhook(null, Duration.ofMinutes(5)), null, List.of());
         SharedLimits refusing = new SharedLimits(new SharedLimitProperties(true, "refuse"), cache,
                 new io.oasis.cache.SharedCache(cache, registry), registry);

@@ -32,7 +32,7 @@ class SharedLimitsTest {
 
     private static CacheProperties redisAt(String uri, boolean enabled) {
         return new CacheProperties(List.of(), new CacheProperties.Redis(enabled, uri, Duration.ofMillis(200),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), "oasis:"), new CacheProperties.Webhook(null,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), "oasis:", java.time.Duration.ofSeconds(5)), new CacheProperties.Webhook(null,
                 Duration.ofMinutes(5)), null, List.of());
     }
 

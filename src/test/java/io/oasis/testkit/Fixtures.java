@@ -26,7 +26,7 @@ public final class Fixtures {
 
     public static final CacheProperties NO_REDIS = new CacheProperties(List.of("Authorization", "Cookie"),
             new CacheProperties.Redis(false, "redis://127.0.0.1:1", java.time.Duration.ofMillis(50),
-                    java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), "oasis:"),
+                    java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), "oasis:", java.time.Duration.ofSeconds(5)),
             new CacheProperties.Webhook(null, java.time.Duration.ofMinutes(5)), null, List.of());
 
     /** No token validation, and no upstream told of the caller. */
@@ -59,7 +59,7 @@ public final class Fixtures {
     public static AnswerCache answers(EndpointProperties endpoints, Upstreams upstreams) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         return new AnswerCache(endpoints, new SystemCacheClock(), registry, new CacheInvalidation(upstreams,
-                new SharedCache(NO_REDIS, registry), new ObjectMapper(), registry));
+                new SharedCache(NO_REDIS, registry), new ObjectMapper(), registry, NO_REDIS));
     }
 
     /** The end of request: metrics in a throw-away registry, the request log on. */
