@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.oasis.endpoint.ProblemWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -21,6 +22,7 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.session.DisableEncodeUrlFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -58,7 +60,8 @@ public class OperatorSecurity {
     }
 
     @Bean
-    SecurityFilterChain operators(HttpSecurity http, OperatorProperties properties) throws Exception {
+    SecurityFilterChain operators(HttpSecurity http, OperatorProperties properties, ProblemWriter problems)
+            throws Exception {
         // path patterns on the whole path: Jolokia is its own servlet, which servlet-path matchers would miss
         PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
         RequestMatcher[] open = properties.publicEndpoints().stream()
@@ -74,9 +77,11 @@ public class OperatorSecurity {
                 .httpBasic(Customizer.withDefaults())
                 .formLogin(form -> form.defaultSuccessUrl("/admin/dashboard", false))
                 // the cache admin API authenticates itself with a bearer token; Jolokia and the silences are posted
-                // to by Hawtio and scripts: the session cookie is SameSite=Strict, so no other site can ride on it
+                // to by Hawtio and scripts without Spring's token: no page of another origin may post to them
+                // (CrossSiteRequests, on every operator path, before anything else here)
                 .csrf(csrf -> csrf.ignoringRequestMatchers(path.matcher("/admin/cache/invalidate"),
-                        path.matcher("/actuator/jolokia/**"), path.matcher("/admin/alerts/**")));
+                        path.matcher("/actuator/jolokia/**"), path.matcher("/admin/alerts/**")))
+                .addFilterBefore(new CrossSiteRequests(problems), DisableEncodeUrlFilter.class);
         return http.build();
     }
 

@@ -17,9 +17,10 @@ import jakarta.servlet.http.HttpServletResponse;
  * Request bodies, on every path, before anything reads them or looks at a credential: one larger than
  * {@code max-body-size}, or of unknown length, is 413 unread. The endpoints read theirs without holding a thread
  * ({@link AsyncBody}); elsewhere (admin API, webhook, Jolokia, login) a handler reads on a thread, so at most
- * {@code max-blocking-bodies} such requests are in service at once and more get 503 at once. A body the application
- * leaves unread is never drained after the answer (the connection closes instead), and one still dripping at the
- * body deadline is cut ({@link SlowClients}): no client holds a thread for long with a body.
+ * {@code max-blocking-bodies} such requests are in service at once and more get 503 at once. A refused body is never
+ * drained (the connection closes after the answer), nor is one a slow client still sends after an answer
+ * ({@link SlowClients#abandonBody}), and one still dripping at the body deadline is cut: no client holds a thread
+ * for long with a body.
  */
 final class BodyAdmission implements Filter {
 
@@ -70,7 +71,7 @@ final class BodyAdmission implements Filter {
         } finally {
             blocking.decrementAndGet();
             if (!http.isAsyncStarted()) {
-                SlowClients.abandonBody(http, out);
+                SlowClients.abandonBody(http, out, false);
             }
         }
     }
@@ -78,6 +79,6 @@ final class BodyAdmission implements Filter {
     private void refuse(HttpServletRequest request, HttpServletResponse response, Problem problem) throws IOException {
         response.setHeader("Connection", "close");
         problems.write(response, problem, request.getRequestURI());
-        SlowClients.abandonBody(request, response);
+        SlowClients.abandonBody(request, response, true);
     }
 }

@@ -54,6 +54,8 @@ import static org.apache.coyote.Constants.STAGE_PARSE;
 public class SlowClients implements DisposableBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(SlowClients.class);
+    /** a body still arriving this long after the request's first byte comes from a slow or dripping client */
+    private static final long HONEST_IN_FLIGHT_NANOS = 1_000_000_000L;
 
     private final Duration deadline;
     private final Duration bodyDeadline;
@@ -166,10 +168,14 @@ public class SlowClients implements DisposableBean {
     /**
      * For a request on this thread that leaves its body unread (refused, or answered without it): what has arrived
      * is skipped without waiting; if more is due, Tomcat is not to drain it after the answer, which would hold this
-     * thread while a client drips it, but to close the connection once the answer is written. Nothing happens when
-     * the body was read whole or there is none.
+     * thread while a client drips it, but to close the connection once the answer is written. Closing with bytes
+     * still coming can reset the connection under the answer, so an answer (as opposed to a refusal) gives the
+     * client its first second: a body still arriving then is an honest one in flight, drained as usual, and a
+     * drain is cut at the body deadline all the same. Nothing happens when the body was read whole or there is none.
+     *
+     * @param refusal the answer refuses the request for its body or for load: never drained
      */
-    static void abandonBody(HttpServletRequest http, HttpServletResponse response) {
+    static void abandonBody(HttpServletRequest http, HttpServletResponse response, boolean refusal) {
         Request request = HeadDeadlineProtocol.CURRENT.get();
         if (request == null || !bodyStillArriving(request)) {
             return;
@@ -183,7 +189,8 @@ public class SlowClients implements DisposableBean {
         } catch (IOException | IllegalStateException e) {
             // read through a reader already, or the client is gone: nothing more to skip
         }
-        if (bodyStillArriving(request)) {
+        boolean slow = System.nanoTime() - request.getStartTimeNanos() > HONEST_IN_FLIGHT_NANOS;
+        if (bodyStillArriving(request) && (refusal || slow)) {
             try {
                 // committed first: Tomcat would otherwise replace the answer with an error page for the closing
                 response.flushBuffer();
