@@ -2,6 +2,7 @@ package io.oasis.cache;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -10,8 +11,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.oasis.config.ConfigurationException;
+import io.oasis.endpoint.Caller;
 import io.oasis.endpoint.EndpointProperties;
 import io.oasis.observe.OasisMetrics;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,6 +28,10 @@ public class AnswerCache {
     /** An answer as written, and when. */
     public record Answer(byte[] body, long storedAtMillis) {
     }
+
+    /** claims that differ between two tokens of one caller: left out of the key, or every token would miss */
+    private static final Set<String> PER_TOKEN_CLAIMS = Set.of("exp", "iat", "nbf", "jti", "auth_time", "nonce",
+            "at_hash", "c_hash");
 
     private final Map<String, Cache<String, Answer>> byEndpoint = new ConcurrentHashMap<>();
     private final Map<String, Counter[]> lookups = new ConcurrentHashMap<>();
@@ -65,9 +72,18 @@ public class AnswerCache {
         return byEndpoint.containsKey(endpoint);
     }
 
-    /** The key of one request: its parameters and the headers upstreams may receive, sorted. */
-    public static String key(String endpoint, Map<String, String> parameters, Map<String, String> headers) {
+    /**
+     * The key of one request: its parameters, the headers upstreams may receive, and who the caller is, sorted. The
+     * caller enters as a digest of its token's claims, those that vary from token to token (expiry, issue time, id)
+     * left out: an answer is only ever served to a caller with the same identity, whether or not a call told an
+     * upstream who it was ({caller.sub} in a path alone makes the answer personal).
+     */
+    public static String key(String endpoint, Map<String, String> parameters, Map<String, String> headers,
+                             Caller caller) {
         StringBuilder key = new StringBuilder(endpoint).append('?');
+        if (!caller.anonymous()) {
+            key.append("caller=").append(callerDigest(caller)).append('&');
+        }
         new TreeMap<>(parameters).forEach((name, value) ->
                 key.append(name).append('=').append(value.length()).append(':').append(value).append('&'));
         String[] names = new TreeMap<>(headers).keySet().stream().map(h -> h.toLowerCase(Locale.ROOT))
@@ -77,6 +93,19 @@ public class AnswerCache {
             values[i] = headers.get(names[i]);
         }
         return CacheKeys.key("answer", key.toString(), names, values);
+    }
+
+    /** The caller's identity claims, sorted, as one SHA-256: claims can be large and must not reach a key as text. */
+    static String callerDigest(Caller caller) {
+        StringBuilder claims = new StringBuilder("sub=").append(caller.subject().length()).append(':')
+                .append(caller.subject());
+        new TreeMap<>(caller.claims()).forEach((name, value) -> {
+            if (!PER_TOKEN_CLAIMS.contains(name) && !name.equals("sub")) {
+                String text = String.valueOf(value);
+                claims.append('&').append(name).append('=').append(text.length()).append(':').append(text);
+            }
+        });
+        return DigestUtils.sha256Hex(claims.toString());
     }
 
     public Answer get(String endpoint, String key) {

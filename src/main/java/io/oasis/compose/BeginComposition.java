@@ -92,7 +92,7 @@ public class BeginComposition implements Processor {
                 headers, faults.faults(request), span, clients.logKey(request, caller), caller);
         exchange.setProperty(Composition.PROPERTY, composition);
         if (answers.caches(contract.endpoint()) && composition.faultFree()) {
-            String key = AnswerCache.key(contract.endpoint(), parameters, headers);
+            String key = AnswerCache.key(contract.endpoint(), parameters, headers, caller);
             AnswerCache.Answer cached = answers.get(contract.endpoint(), key);
             if (cached != null) {
                 message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
