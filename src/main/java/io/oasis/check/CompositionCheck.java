@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.oasis.endpoint.EndpointContract;
 import io.oasis.endpoint.EndpointContracts;
+import io.oasis.endpoint.IdentityProperties;
 import io.oasis.endpoint.EndpointProperties;
 import io.oasis.upstream.Upstream;
 import io.oasis.upstream.UpstreamCall;
@@ -48,11 +49,13 @@ public class CompositionCheck {
     private final CamelContext camelContext;
     private final CheckProperties bounds;
     private final ConfigurableEnvironment environment;
+    private final IdentityProperties identity;
     private volatile List<Finding> findings = List.of();
 
     public CompositionCheck(EndpointContracts contracts, EndpointProperties endpoints, UpstreamCallTemplate template,
                             Upstreams upstreams, CamelContext camelContext, CheckProperties bounds,
-                            ConfigurableEnvironment environment) {
+                            ConfigurableEnvironment environment, IdentityProperties identity) {
+        this.identity = identity;
         this.contracts = contracts;
         this.endpoints = endpoints;
         this.template = template;
@@ -82,10 +85,35 @@ public class CompositionCheck {
         List<Finding> found = new ArrayList<>(structure());
         Lints.run(model(), bounds).forEach(f -> found.add(f.file() != null ? f : f.in(origin(f.subject()))));
         found.addAll(inlineSecrets());
+        found.addAll(unboundTokens());
         found.sort((a, b) -> a.severity().compareTo(b.severity()));
         this.findings = List.copyOf(found);
         found.stream().filter(f -> f.severity() == Finding.Severity.WARNING).forEach(f -> LOG.warn("{}", f.line()));
         return findings;
+    }
+
+    /**
+     * Tokens accepted from more than the one issuer and application they are meant for: with no issuer, any issuer
+     * whose keys sit at the JWKS URL (a shared identity provider hosting several tenants); with no audience, every
+     * token the issuer made for its other applications.
+     */
+    private List<Finding> unboundTokens() {
+        List<Finding> unbound = new ArrayList<>();
+        if (identity.jwkSetUri() == null || identity.jwkSetUri().isBlank()) {
+            return unbound;
+        }
+        String file = origin("oasis.identity.jwk-set-uri");
+        if (identity.issuer() == null || identity.issuer().isBlank()) {
+            unbound.add(new Finding(Finding.Severity.WARNING, "identity-issuer", file, "oasis.identity.issuer",
+                    "SECURITY: empty: a token is accepted whatever issuer it names, if the keys at "
+                            + identity.jwkSetUri() + " signed it", "Set it to the iss your issuer writes into tokens."));
+        }
+        if (identity.audiences().isEmpty()) {
+            unbound.add(new Finding(Finding.Severity.WARNING, "identity-audience", file, "oasis.identity.audiences",
+                    "SECURITY: empty: a token the issuer made for any other application is accepted here",
+                    "Set it to the audience your issuer puts into the tokens meant for Oasis."));
+        }
+        return unbound;
     }
 
     /** A key that names a secret: its value belongs in the environment or a mounted file, not in a config file. */

@@ -1,5 +1,7 @@
 package io.oasis.endpoint;
 
+import java.net.URI;
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +21,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.oasis.config.ConfigurationException;
 import io.oasis.observe.OasisMetrics;
 import jakarta.servlet.http.HttpServletRequest;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -100,14 +109,12 @@ public class Callers {
             }
             algorithms.add(algorithm);
         }
-        // the keys are fetched on a request's thread, once in a while: never wait long for them
-        org.springframework.http.client.SimpleClientHttpRequestFactory http =
-                new org.springframework.http.client.SimpleClientHttpRequestFactory();
-        http.setConnectTimeout(Duration.ofSeconds(1));
-        http.setReadTimeout(Duration.ofSeconds(2));
         this.decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri())
                 .jwsAlgorithms(list -> list.addAll(algorithms))
-                .restOperations(new org.springframework.web.client.RestTemplate(http)).build();
+                .jwtProcessorCustomizer(processor -> processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
+                        algorithms.stream().map(a -> JWSAlgorithm.parse(a.getName())).collect(Collectors.toSet()),
+                        keys(properties))))
+                .build();
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
         // a token without an expiry would be valid for ever
         validators.add(new JwtClaimValidator<Instant>("exp", java.util.Objects::nonNull));
@@ -209,6 +216,51 @@ public class Callers {
     /** Lower-case names of the headers that carry the caller: never copied from the inbound request. */
     public Set<String> headerNames() {
         return headerClaims.keySet();
+    }
+
+    /**
+     * The issuer's keys as Nimbus fetches and caches them, with a floor between two fetches: a token naming a key id
+     * nobody published (a forged one) would otherwise fetch the key set again, one outbound call per such token. A
+     * refetch the floor refuses reads as no key, so the token is 401 like any bad signature (503 only while the
+     * issuer was unreachable at the last fetch). The key set is
+     * fetched on a request's thread, once in a while: never wait long for it, nor read a huge one.
+     */
+    private static JWKSource<SecurityContext> keys(IdentityProperties properties) {
+        URL url;
+        try {
+            url = URI.create(properties.jwkSetUri()).toURL();
+        } catch (IllegalArgumentException | java.net.MalformedURLException e) {
+            throw new ConfigurationException(KEY + ".jwk-set-uri", properties.jwkSetUri(), "not a URL",
+                    "E.g. https://issuer.example.com/.well-known/jwks.json");
+        }
+        long floor = properties.keyRefreshInterval().toMillis();
+        if (floor < 0) {
+            throw new ConfigurationException(KEY + ".key-refresh-interval", floor + "ms", "must not be negative",
+                    "E.g. 30s.");
+        }
+        JWKSource<SecurityContext> fetched = JWKSourceBuilder.<SecurityContext>create(url,
+                        new DefaultResourceRetriever(1000, 2000, 512 * 1024))
+                .cache(Duration.ofMinutes(5).toMillis(), Duration.ofSeconds(3).toMillis())
+                .rateLimited(floor)
+                .retrying(false)
+                .refreshAheadCache(false)
+                .build();
+        java.util.concurrent.atomic.AtomicBoolean unavailable = new java.util.concurrent.atomic.AtomicBoolean();
+        return (selector, context) -> {
+            try {
+                List<com.nimbusds.jose.jwk.JWK> found = fetched.get(selector, context);
+                unavailable.set(false);
+                return found;
+            } catch (RateLimitReachedException e) {
+                if (unavailable.get()) {
+                    throw e; // the issuer was unreachable at the last fetch: not the token's fault
+                }
+                return List.of();
+            } catch (com.nimbusds.jose.KeySourceException e) {
+                unavailable.set(true);
+                throw e;
+            }
+        };
     }
 
     /** Why a token was refused, in words safe to show (never the token). */

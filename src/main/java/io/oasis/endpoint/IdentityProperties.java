@@ -17,12 +17,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param audiences  a token's {@code aud} must name one of these; empty: not checked
  * @param algorithms signature algorithms accepted; {@code none} never is
  * @param clockSkew  tolerance on {@code exp} and {@code nbf} for clocks that disagree
+ * @param keyRefreshInterval the key set is fetched again at most this often for a key id it lacks: a key rotated in
+ *                   is accepted within it, a flood of forged key ids costs one fetch per interval
  * @param upstreams  per upstream, what it receives of the caller; an upstream not listed receives nothing
  */
 @ConfigurationProperties("oasis.identity")
 public record IdentityProperties(String jwkSetUri, String issuer, @DefaultValue List<String> audiences,
                                  @DefaultValue("RS256") List<String> algorithms,
                                  @DefaultValue("30s") Duration clockSkew,
+                                 @DefaultValue("30s") Duration keyRefreshInterval,
                                  @DefaultValue Map<String, UpstreamIdentity> upstreams) {
 
     /**

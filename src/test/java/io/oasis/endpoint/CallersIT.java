@@ -137,6 +137,8 @@ class CallersIT extends OasisIT {
                 Arguments.of("expired", Tokens.expired("alice"), "expired"),
                 Arguments.of("without an expiry", Tokens.withoutExpiry("alice"), "exp"),
                 Arguments.of("for another audience", Tokens.forAnotherAudience("alice"), "aud"),
+                Arguments.of("from another issuer", Tokens.fromAnotherIssuer("alice"), "iss"),
+                Arguments.of("not valid yet", Tokens.notYetValid("alice"), "used before"),
                 Arguments.of("signed by another key", Tokens.signedByAnImpostor("alice"), "signature"),
                 Arguments.of("alg none", Tokens.unsigned("alice"), "not"),
                 Arguments.of("not a JWT", "abc.def", "not"));
@@ -212,5 +214,28 @@ class CallersIT extends OasisIT {
             assertThat(answer.headers().firstValue("Retry-After")).hasValue("5");
         }
         assertThat(upstreamRequests()).isZero();
+    }
+
+    @Test
+    void forgedTokensWithUnknownKeyIds_manyAtOnce_fetchTheKeySetAtMostOnceMore() {
+        assertThat(me(Tokens.valid("alice", "gold")).statusCode()).isEqualTo(200);
+        int before = SERVER.findAll(getRequestedFor(urlPathEqualTo("/jwks"))).size();
+
+        for (int i = 0; i < 30; i++) {
+            assertThatAnswer(me(Tokens.withUnknownKeyId("mallory"))).isProblem(401, "urn:oasis:problem:invalid-token");
+        }
+
+        assertThat(SERVER.findAll(getRequestedFor(urlPathEqualTo("/jwks"))).size() - before).isLessThanOrEqualTo(1);
+        assertThat(me(Tokens.valid("bob", "silver")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void identityWithoutIssuerOrAudience_isReportedByCheckAtStartup() {
+        try (OasisInstance unbound = OasisInstance.start(Map.of("oasis.identity.jwk-set-uri", Tokens.jwksUrl()))) {
+            List<String> rules = unbound.bean(io.oasis.check.CompositionCheck.class).findings().stream()
+                    .map(io.oasis.check.Finding::rule).toList();
+
+            assertThat(rules).contains("identity-issuer", "identity-audience");
+        }
     }
 }

@@ -31,7 +31,7 @@ public final class Fixtures {
 
     /** No token validation, and no upstream told of the caller. */
     public static final IdentityProperties NO_IDENTITY = new IdentityProperties(null, null, List.of(), List.of("RS256"),
-            java.time.Duration.ofSeconds(30), Map.of());
+            java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(30), Map.of());
 
     private Fixtures() {
     }

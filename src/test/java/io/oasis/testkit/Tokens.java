@@ -72,6 +72,29 @@ public final class Tokens {
         return sign(IMPOSTOR, claims(subject, "gold", AUDIENCE, Duration.ofMinutes(5)));
     }
 
+    /** Signed with a key nobody published, under a key id of its own: what a forger sends. */
+    public static String withUnknownKeyId(String subject) {
+        try {
+            RSAKey forged = new RSAKeyGenerator(2048).keyID("forged-" + java.util.UUID.randomUUID()).generate();
+            return sign(forged, claims(subject, "gold", AUDIENCE, Duration.ofMinutes(5)));
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Valid from ten minutes from now ({@code nbf}), past any clock skew. */
+    public static String notYetValid(String subject) {
+        Instant now = Instant.now();
+        return sign(KEY, new JWTClaimsSet.Builder(claims(subject, "gold", AUDIENCE, Duration.ofMinutes(30)))
+                .notBeforeTime(Date.from(now.plus(Duration.ofMinutes(10)))).build());
+    }
+
+    /** Signed with the published key, but naming another issuer. */
+    public static String fromAnotherIssuer(String subject) {
+        return sign(KEY, new JWTClaimsSet.Builder(claims(subject, "gold", AUDIENCE, Duration.ofMinutes(5)))
+                .issuer("https://another-issuer.test").build());
+    }
+
     /** Signed, but valid for ever: no {@code exp}. */
     public static String withoutExpiry(String subject) {
         Instant now = Instant.now();
