@@ -119,10 +119,38 @@ class DeploymentIT {
 
         assertThat(listed.keySet()).containsExactlyInAnyOrderElementsOf(services.keySet());
         listed.forEach((service, port) -> {
-            Object ports = section(services, service).get("ports");
-            List<String> published = ports == null ? List.of() : ((List<?>) ports).stream()
-                    .map(p -> String.valueOf(((Map<?, ?>) p).get("published"))).toList();
+            List<String> published = ports(section(services, service)).stream().map(Port::published).toList();
             assertThat(published).as(service).isEqualTo(port == null ? List.of() : List.of(port));
+        });
+    }
+
+    /** A published port, as docker-compose config writes it: a map (v2) or "[host_ip:]published:target" (v1). */
+    private record Port(String hostIp, String published) {
+    }
+
+    private static List<Port> ports(Map<?, ?> service) {
+        Object ports = service.get("ports");
+        if (ports == null) {
+            return List.of();
+        }
+        return ((List<?>) ports).stream().map(p -> {
+            if (p instanceof Map<?, ?> map) {
+                return new Port(map.get("host_ip") == null ? null : String.valueOf(map.get("host_ip")),
+                        String.valueOf(map.get("published")));
+            }
+            String[] parts = String.valueOf(p).split(":");
+            return parts.length == 3 ? new Port(parts[0], parts[1]) : new Port(null, parts[0]);
+        }).toList();
+    }
+
+    @Test
+    void composeFile_everyPortButTheLoadBalancers_isPublishedOnLoopbackOnly() throws Exception {
+        Map<String, Object> services = section(composeConfig(), "services");
+        services.forEach((service, definition) -> {
+            if (!service.equals("nginx")) {
+                // the demo's unauthenticated fault API and the monitoring stack are for this host's operator only
+                assertThat(ports((Map<?, ?>) definition)).as(service).allMatch(p -> "127.0.0.1".equals(p.hostIp()));
+            }
         });
     }
 
@@ -139,10 +167,7 @@ class DeploymentIT {
         }
         Set<String> published = new TreeSet<>();
         for (Object service : section(composeConfig(), "services").values()) {
-            Object ports = ((Map<?, ?>) service).get("ports");
-            if (ports != null) {
-                ((List<?>) ports).forEach(p -> published.add(String.valueOf(((Map<?, ?>) p).get("published"))));
-            }
+            ports((Map<?, ?>) service).forEach(p -> published.add(p.published()));
         }
 
         assertThat(named).isNotEmpty();

@@ -46,10 +46,13 @@ public class InvalidationWebhook {
     private final Duration remember;
     private final int maxBody;
     private final Cache<String, Boolean> seen;
+    private final FailedAttempts attempts;
 
     public InvalidationWebhook(CacheInvalidation invalidation, ProblemWriter problems, ObjectMapper json,
                                CacheClock clock, CacheProperties properties, SharedCache shared,
-                               RequestLimits.Settings limits) {
+                               RequestLimits.Settings limits, FailedAttempts attempts) {
+        OperatorProperties.requireStrong("oasis.cache.webhook.secret", properties.webhook().secret());
+        this.attempts = attempts;
         this.invalidation = invalidation;
         this.problems = problems;
         this.json = json;
@@ -69,10 +72,14 @@ public class InvalidationWebhook {
     @PostMapping("/webhooks/cache-invalidation")
     ResponseEntity<byte[]> receive(@RequestHeader(name = WebhookSignature.TIMESTAMP_HEADER, required = false) String timestamp,
                                    @RequestHeader(name = WebhookSignature.SIGNATURE_HEADER, required = false) String signature,
-                                   HttpServletRequest request) throws java.io.IOException {
+                                   HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response)
+            throws java.io.IOException {
         if (secret == null) {
             return CacheAdmin.problem(new Problem(404, "not-found", "Not found", "the webhook is not configured",
                     Map.of()), request, problems);
+        }
+        if (attempts.refused(request, response)) {
+            return null;
         }
         // what can be judged without the body is judged first: a forged request costs no read and no HMAC
         String refusal = headerRefusal(timestamp, signature);
@@ -82,6 +89,7 @@ public class InvalidationWebhook {
             refusal = refusal(timestamp, signature, body);
         }
         if (refusal != null) {
+            attempts.failed(request);
             LOG.warn("cache invalidation webhook refused: {}", refusal);
             return CacheAdmin.problem(new Problem(401, "bad-signature", "Unauthorized", refusal, Map.of()), request,
                     problems);

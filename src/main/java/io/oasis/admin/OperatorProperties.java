@@ -12,8 +12,29 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param password         from the environment only (OASIS_OPERATOR_PASSWORD); without one the surfaces are
  *                         closed, except in the demo profile, which makes one up and prints it at startup
  * @param publicEndpoints  Actuator endpoints open to all, typically for orchestrators and Prometheus
+ * @param maxFailedAttempts wrong credentials one client (address) may send within {@code failedAttemptsWindow}:
+ *                         operator password, admin token, webhook signature; past them every attempt is 429 until the
+ *                         window ends, the right credentials included
+ * @param failedAttemptsWindow counted from a client's first failure
  */
 @ConfigurationProperties("oasis.operator")
 public record OperatorProperties(@DefaultValue("operator") String username, String password,
-                                 @DefaultValue({"health", "prometheus"}) List<String> publicEndpoints) {
+                                 @DefaultValue({"health", "prometheus"}) List<String> publicEndpoints,
+                                 @DefaultValue("10") int maxFailedAttempts,
+                                 @DefaultValue("5m") java.time.Duration failedAttemptsWindow) {
+
+    /** The shortest secret Oasis accepts: a guessable one is no credential. */
+    public static final int MIN_SECRET_LENGTH = 16;
+
+    /**
+     * @throws io.oasis.config.ConfigurationException when a configured secret is shorter than
+     *                                                {@link #MIN_SECRET_LENGTH}; its value is never shown
+     */
+    public static void requireStrong(String key, String secret) {
+        if (secret != null && !secret.isBlank() && secret.length() < MIN_SECRET_LENGTH) {
+            throw new io.oasis.config.ConfigurationException(key, "(" + secret.length() + " characters, not shown)",
+                    "is shorter than " + MIN_SECRET_LENGTH + " characters",
+                    "Use a random value, e.g. openssl rand -base64 24.");
+        }
+    }
 }

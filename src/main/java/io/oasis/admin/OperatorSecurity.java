@@ -60,8 +60,8 @@ public class OperatorSecurity {
     }
 
     @Bean
-    SecurityFilterChain operators(HttpSecurity http, OperatorProperties properties, ProblemWriter problems)
-            throws Exception {
+    SecurityFilterChain operators(HttpSecurity http, OperatorProperties properties, ProblemWriter problems,
+                                  FailedAttempts attempts) throws Exception {
         // path patterns on the whole path: Jolokia is its own servlet, which servlet-path matchers would miss
         PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
         RequestMatcher[] open = properties.publicEndpoints().stream()
@@ -81,7 +81,9 @@ public class OperatorSecurity {
                 // (CrossSiteRequests, on every operator path, before anything else here)
                 .csrf(csrf -> csrf.ignoringRequestMatchers(path.matcher("/admin/cache/invalidate"),
                         path.matcher("/actuator/jolokia/**"), path.matcher("/admin/alerts/**")))
-                .addFilterBefore(new CrossSiteRequests(problems), DisableEncodeUrlFilter.class);
+                .addFilterBefore(new CrossSiteRequests(problems), DisableEncodeUrlFilter.class)
+                // a client past its wrong credentials is refused before any is checked again
+                .addFilterAfter(attempts.filter(), CrossSiteRequests.class);
         return http.build();
     }
 
@@ -89,6 +91,7 @@ public class OperatorSecurity {
     UserDetailsService operatorUsers(OperatorProperties properties, Environment environment) {
         PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
         String password = properties.password();
+        OperatorProperties.requireStrong("oasis.operator.password", password);
         if (password == null || password.isBlank()) {
             if (!environment.acceptsProfiles(Profiles.of("demo"))) {
                 LOG.warn("No operator password (OASIS_OPERATOR_PASSWORD): the dashboard page, Hawtio, Jolokia and "

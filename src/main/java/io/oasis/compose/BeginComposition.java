@@ -80,7 +80,9 @@ public class BeginComposition implements Processor {
         Map<String, String> headers = forwardable.length == 0 && told.isEmpty() ? Map.of()
                 : new HashMap<>((forwardable.length + told.size()) * 2);
         for (String name : forwardable) {
-            String value = message.getHeader(name, String.class);
+            // from the request's headers only: Camel's message headers also hold the query parameters, and
+            // ?accept-language=zz must not reach an upstream as a header (nor vary its cache key)
+            String value = request == null ? message.getHeader(name, String.class) : request.getHeader(name);
             if (value != null) {
                 headers.put(name, value);
             }

@@ -190,6 +190,11 @@ public class ClientLimiter {
         return "a:" + address(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
     }
 
+    /** The address of a request's client, as {@link #address(String, String)} tells it. */
+    public String address(HttpServletRequest request) {
+        return address(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
+    }
+
     /**
      * The client's address: the peer, unless the peer is a trusted proxy; then X-Forwarded-For read from the right,
      * skipping trusted proxies, so a client cannot choose its own key by sending the header itself.

@@ -618,6 +618,7 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
             if (ex instanceof UpstreamAnswer.TooLarge tooLarge) {
                 ended(Failure.MALFORMED, 0, null, "upstream " + tooLarge.getMessage(), null);
             } else {
+                LOG.debug("{}: the call failed: {}", routeId, ex.toString());
                 ended(classify(ex), 0, null, describe(ex), null);
             }
         }
@@ -676,7 +677,7 @@ public final class UpstreamCall extends AsyncProcessorSupport implements AsyncPr
         if (ex instanceof InterruptedIOException) {
             return "upstream timed out";
         }
-        String message = ex.getMessage();
-        return "connection failed: " + ex.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+        // the exception's own words (a TLS trust failure, a host's name) are for the log, not for clients
+        return "connection failed";
     }
 }

@@ -280,6 +280,18 @@ class CacheIT extends OasisIT {
         assertThat(profileCalls()).isEqualTo(2);
     }
 
+    @Test
+    void webhook_sameSignatureSpeltAnotherWay_isAReplayAndRefused() throws Exception {
+        long now = clock.nowMillis() / 1000;
+        String body = "{\"tag\":\"user:1\",\"reason\":\"replay\"}";
+        String signature = sign(now, body);
+        String hex = signature.substring("sha256=".length());
+
+        assertThat(webhook(body, now, signature).statusCode()).isEqualTo(202);
+        assertThat(webhook(body, now, "sha256=" + hex.toUpperCase(java.util.Locale.ROOT)).statusCode()).isEqualTo(401);
+        assertThat(webhook(body, now, "sha256= " + hex + " ").statusCode()).isEqualTo(401);
+    }
+
     private HttpResponse<String> admin(String body, String authorization) {
         return send(request("/admin/cache/invalidate").header("Content-Type", "application/json")
                 .header("Authorization", authorization).POST(HttpRequest.BodyPublishers.ofString(body)).build());

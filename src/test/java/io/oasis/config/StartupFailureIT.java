@@ -112,6 +112,15 @@ class StartupFailureIT {
                 .contains("leaves out Authorization").contains("one caller's cached answer would be served to another");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"oasis.cache.admin-token", "oasis.cache.webhook.secret",
+        "oasis.operator.password"})
+    void secret_shorterThan16Characters_stopsStartupNamingTheKeyButNotTheValue(String key) {
+        ConfigurationException e = startupFailure(key + "=hunter2-secret");
+
+        assertThat(e.getMessage()).startsWith(key).contains("shorter than 16 characters").doesNotContain("hunter2");
+    }
+
     @Test
     void alertChannel_ofUnknownType_stopsStartupNamingTheKey() {
         ConfigurationException e = startupFailure("oasis.alerting.channels.oncall.type=sms");
