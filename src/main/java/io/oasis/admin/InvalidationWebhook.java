@@ -51,7 +51,6 @@ public class InvalidationWebhook {
     public InvalidationWebhook(CacheInvalidation invalidation, ProblemWriter problems, ObjectMapper json,
                                CacheClock clock, CacheProperties properties, SharedCache shared,
                                RequestLimits.Settings limits, FailedAttempts attempts) {
-        OperatorProperties.requireStrong("oasis.cache.webhook.secret", properties.webhook().secret());
         this.attempts = attempts;
         this.invalidation = invalidation;
         this.problems = problems;

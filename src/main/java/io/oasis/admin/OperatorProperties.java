@@ -2,6 +2,7 @@ package io.oasis.admin;
 
 import java.util.List;
 
+import io.oasis.cache.CacheProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -23,18 +24,7 @@ public record OperatorProperties(@DefaultValue("operator") String username, Stri
                                  @DefaultValue("10") int maxFailedAttempts,
                                  @DefaultValue("5m") java.time.Duration failedAttemptsWindow) {
 
-    /** The shortest secret Oasis accepts: a guessable one is no credential. */
-    public static final int MIN_SECRET_LENGTH = 16;
-
-    /**
-     * @throws io.oasis.config.ConfigurationException when a configured secret is shorter than
-     *                                                {@link #MIN_SECRET_LENGTH}; its value is never shown
-     */
-    public static void requireStrong(String key, String secret) {
-        if (secret != null && !secret.isBlank() && secret.length() < MIN_SECRET_LENGTH) {
-            throw new io.oasis.config.ConfigurationException(key, "(" + secret.length() + " characters, not shown)",
-                    "is shorter than " + MIN_SECRET_LENGTH + " characters",
-                    "Use a random value, e.g. openssl rand -base64 24.");
-        }
+    public OperatorProperties {
+        CacheProperties.requireStrong("oasis.operator.password", password);
     }
 }

@@ -63,7 +63,11 @@ class BeginCompositionTest {
         request.setAttribute(ArrivalTime.ATTRIBUTE, System.nanoTime() - nanosAgo);
         PlatformHttpMessage message = new PlatformHttpMessage(request, new MockHttpServletResponse(), exchange,
                 null, false);
-        headers.forEach(message::setHeader);
+        // as Camel's binding does: the request's headers become message headers
+        headers.forEach((name, value) -> {
+            request.addHeader(name, value);
+            message.setHeader(name, value);
+        });
         exchange.setIn(message);
         return exchange;
     }
@@ -102,5 +106,17 @@ class BeginCompositionTest {
         assertThat(composition.header("accept-language")).isEqualTo("de-CH");
         assertThat(composition.header("authorization")).isNull();
         assertThat(exchange.getMessage().getHeaders()).isEmpty();
+    }
+
+    @Test
+    void begin_queryParameterNamedLikeAForwardedHeader_isNotForwarded() {
+        Exchange exchange = arrived(0, Map.of());
+        // Camel's binding makes ?accept-language=zz a message header too; it is no request header
+        exchange.getMessage().setHeader("accept-language", "zz");
+
+        begin.process(exchange);
+
+        Composition composition = exchange.getProperty(Composition.PROPERTY, Composition.class);
+        assertThat(composition.header("accept-language")).isNull();
     }
 }
