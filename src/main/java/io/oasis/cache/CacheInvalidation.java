@@ -73,9 +73,7 @@ public class CacheInvalidation implements DisposableBean {
     private final Map<Scope, Counter> fromCluster = new EnumMap<>(Scope.class);
     private final List<Consumer<Request>> localTiers = new CopyOnWriteArrayList<>();
     private final Deque<Pending> pending = new ArrayDeque<>();
-    /** the highest invalidation count this instance knows of, in the epoch of Redis' data it last read */
-    private long heard = -1;
-    private String heardEpoch;
+    private final InvalidationGeneration generation = new InvalidationGeneration();
     private final Counter missed;
     private final long waitMillis;
     private final long retryMillis;
@@ -228,11 +226,14 @@ public class CacheInvalidation implements DisposableBean {
             case UPSTREAM -> redis.deletePrefix(request.value() + ":");
             case ALL -> redis.deletePrefix("");
         };
-        return deleted.thenCompose(ok -> redis.increment(GENERATION)).thenCompose(generation -> {
-            heardUpTo(generation);
+        return deleted.thenCompose(ok -> redis.increment(GENERATION)).thenCompose(count -> {
+            if (generation.heardUpTo(count)) {
+                // another instance's invalidation went unheard here (or is on its way: one drop too many then)
+                dropLocalTier("an invalidation message was missed before " + count);
+            }
             ObjectNode message = json.createObjectNode().put("origin", instance)
                     .put("scope", request.scope().name()).put("value", request.value())
-                    .put("source", p.source()).put("reason", p.reason()).put("generation", generation);
+                    .put("source", p.source()).put("reason", p.reason()).put("generation", count);
             try {
                 return redis.publish(CHANNEL, json.writeValueAsBytes(message));
             } catch (IOException e) {
@@ -279,42 +280,16 @@ public class CacheInvalidation implements DisposableBean {
      */
     void checkGeneration() {
         redis.readWithEpoch(GENERATION).thenAccept(read -> {
-            if (read == null) {
-                return;
-            }
-            int colon = read.lastIndexOf(':');
-            String epoch = read.substring(0, colon);
-            long generation = Long.parseLong(read.substring(colon + 1));
-            String missedWhat = null;
-            synchronized (this) {
-                if (heardEpoch != null && !heardEpoch.equals(epoch)) {
-                    missedWhat = "Redis lost its data (a new epoch)";
-                    heard = generation;
-                } else if (heardEpoch != null && generation > heard) {
-                    missedWhat = "the fleet's invalidation count is " + generation + ", this instance heard up to "
-                            + heard;
-                    heard = generation;
-                } else if (heardEpoch == null) {
-                    heard = Math.max(heard, generation);
-                }
-                heardEpoch = epoch;
-            }
-            if (missedWhat != null) {
-                dropLocalTier(missedWhat);
+            String missed = read == null ? null : generation.compare(read);
+            if (missed != null) {
+                dropLocalTier(missed);
             }
         });
     }
 
     /** The epoch and count this instance knows of, {@code epoch:count}; null before Redis was first read. */
-    synchronized String heardGeneration() {
-        return heardEpoch == null ? null : heardEpoch + ":" + heard;
-    }
-
-    /** An invalidation numbered {@code generation} (heard, or made here); true when earlier ones went unheard. */
-    private synchronized boolean heardUpTo(long generation) {
-        long before = heard;
-        heard = Math.max(heard, generation);
-        return before >= 0 && generation > before + 1;
+    String heardGeneration() {
+        return generation.known();
     }
 
     private void dropLocalTier(String why) {
@@ -333,7 +308,7 @@ public class CacheInvalidation implements DisposableBean {
             Request request = new Request(Scope.valueOf(message.path("scope").asText()),
                     message.path("value").asText());
             applyLocally(request);
-            if (message.has("generation") && heardUpTo(message.path("generation").asLong())) {
+            if (message.has("generation") && generation.heardUpTo(message.path("generation").asLong())) {
                 dropLocalTier("an invalidation message was missed before " + message.path("generation").asLong());
             }
             fromCluster.get(request.scope()).increment();
