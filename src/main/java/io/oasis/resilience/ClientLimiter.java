@@ -87,7 +87,8 @@ public class ClientLimiter {
         if (bandwidth == null || request == null) {
             return;
         }
-        String client = client(request, caller);
+        // a header key (up to the 16 KB a header may hold) is kept as its digest: the map is bounded in bytes too
+        String client = sharedKey(client(request, caller));
         Bucket local = buckets.get(client, c -> Bucket.builder().addLimit(bandwidth).build());
         long nanosToWait;
         if (shared == null) {
@@ -98,7 +99,7 @@ public class ClientLimiter {
             nanosToWait = probe.getNanosToWaitForRefill();
         } else {
             // Bucket4j's request timeout (the Redis command timeout) bounds this wait
-            SharedLimits.Verdict verdict = shared.tryConsume(sharedKey(client), local).join();
+            SharedLimits.Verdict verdict = shared.tryConsume(client, local).join();
             if (verdict.admitted()) {
                 return;
             }
@@ -132,7 +133,7 @@ public class ClientLimiter {
     public boolean forget(String client) {
         boolean known = false;
         for (String prefix : new String[] {"a:", "p:", "h:"}) {
-            known |= buckets.asMap().remove(prefix + client.trim()) != null;
+            known |= buckets.asMap().remove(sharedKey(prefix + client.trim())) != null;
             if (shared != null) {
                 shared.forget(sharedKey(prefix + client.trim()));
             }
@@ -146,6 +147,11 @@ public class ClientLimiter {
     }
 
     /** Clients being counted now (each seen within two periods). */
+    /** The characters of the longest client key remembered here (what the map holds per client, beside a bucket). */
+    int longestKey() {
+        return buckets.asMap().keySet().stream().mapToInt(String::length).max().orElse(0);
+    }
+
     public long clients() {
         return buckets.estimatedSize();
     }
@@ -172,7 +178,7 @@ public class ClientLimiter {
         return key.startsWith("h:") ? "h:" + DigestUtils.sha256Hex(key).substring(0, 12) : key;
     }
 
-    /** The client's key in Redis: a header value (often an API key) only as its SHA-256. */
+    /** The client's key, here and in Redis: a header value (often an API key) only as its SHA-256. */
     private static String sharedKey(String client) {
         return client.startsWith("h:") ? "h:" + DigestUtils.sha256Hex(client) : client;
     }

@@ -26,6 +26,9 @@ class StartupFailureIT {
         Map<String, String> args = new LinkedHashMap<>();
         args.put("server.port", "0");
         args.put("spring.main.banner-mode", "off");
+        // no JMX: a test context kept alive in this JVM may hold the same MBean names (OperatorSurfacesIT)
+        args.put("spring.jmx.enabled", "false");
+        args.put("camel.main.jmx-enabled", "false");
         for (String upstream : List.of("profile", "orders", "recommendations", "cart", "loyalty",
                 "tier-recommendations")) {
             args.put("oasis.upstreams." + upstream + ".base-url", "http://127.0.0.1:9/" + upstream);

@@ -112,4 +112,18 @@ class ClientLimiterTest {
         assertThat(limiter.client(from("203.0.113.9", null), alice)).isEqualTo("p:alice");
         assertThat(limiter.client(from("203.0.113.9", null), Caller.ANONYMOUS)).isEqualTo("a:203.0.113.9");
     }
+
+    @Test
+    void headerKey_aValueAsLongAsAHeaderMayBe_isRememberedAsItsDigest_andStillForgettable() {
+        ClientLimiter limiter = limiter("header:X-Api-Key", List.of(), 5);
+        String huge = "k".repeat(15_000);
+        MockHttpServletRequest request = from("203.0.113.9", null);
+        request.addHeader("X-Api-Key", huge);
+
+        limiter.admit(request, Caller.ANONYMOUS);
+
+        assertThat(limiter.longestKey()).isLessThanOrEqualTo(66);
+        assertThat(limiter.forget(huge)).isTrue();
+        assertThat(limiter.clients()).isZero();
+    }
 }
