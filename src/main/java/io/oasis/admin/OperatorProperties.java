@@ -2,7 +2,7 @@ package io.oasis.admin;
 
 import java.util.List;
 
-import io.oasis.cache.CacheProperties;
+import io.oasis.config.Secrets;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -25,6 +25,6 @@ public record OperatorProperties(@DefaultValue("operator") String username, Stri
                                  @DefaultValue("5m") java.time.Duration failedAttemptsWindow) {
 
     public OperatorProperties {
-        CacheProperties.requireStrong("oasis.operator.password", password);
+        Secrets.requireStrong("oasis.operator.password", password);
     }
 }

@@ -198,7 +198,9 @@ public class CacheInvalidation implements DisposableBean {
 
     /** Invalidations applied here that Redis has not taken yet. */
     public int pending() {
-        return pending.size();
+        synchronized (pending) {
+            return pending.size();
+        }
     }
 
     private record Pending(Request request, String source, String reason) {

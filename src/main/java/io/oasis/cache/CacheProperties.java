@@ -3,7 +3,7 @@ package io.oasis.cache;
 import java.time.Duration;
 import java.util.List;
 
-import io.oasis.config.ConfigurationException;
+import io.oasis.config.Secrets;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -27,25 +27,10 @@ public record CacheProperties(
         String adminToken,
         @DefaultValue List<String> eventSources) {
 
-    /** The shortest admin token or webhook secret accepted: a guessable one is no credential. */
-    public static final int MIN_SECRET_LENGTH = 16;
-
     public CacheProperties {
-        requireStrong("oasis.cache.admin-token", adminToken);
+        Secrets.requireStrong("oasis.cache.admin-token", adminToken);
         if (webhook != null) {
-            requireStrong("oasis.cache.webhook.secret", webhook.secret());
-        }
-    }
-
-    /**
-     * @throws ConfigurationException when a configured secret is shorter than {@link #MIN_SECRET_LENGTH}; its value
-     *                                is never shown
-     */
-    public static void requireStrong(String key, String secret) {
-        if (secret != null && !secret.isBlank() && secret.length() < MIN_SECRET_LENGTH) {
-            throw new ConfigurationException(key, "(" + secret.length() + " characters, not shown)",
-                    "is shorter than " + MIN_SECRET_LENGTH + " characters",
-                    "Use a random value, e.g. openssl rand -base64 24.");
+            Secrets.requireStrong("oasis.cache.webhook.secret", webhook.secret());
         }
     }
 
