@@ -37,6 +37,8 @@ class TwoInstancesIT {
     private static final int CLIENT_LIMIT = 6;
     /** Calls to cart, for both instances together: 3 a minute. */
     private static final int CART_LIMIT = 3;
+    /** Wrong credentials one client may send to the fleet within the window. */
+    private static final int MAX_FAILED = 4;
 
     private static final RedisProcess REDIS = new RedisProcess().start();
     private static OasisInstance one;
@@ -59,6 +61,7 @@ class TwoInstancesIT {
         // a timeout sends the instance to its local tier for retry-after, and these counts assume Redis throughout
         // (what happens without it: SharedCacheIT, SharedLimitsTest)
         fleet.put("oasis.cache.redis.command-timeout", "1s");
+        fleet.put("oasis.operator.max-failed-attempts", Integer.toString(MAX_FAILED));
         one = OasisInstance.start(fleet);
         two = OasisInstance.start(fleet);
     }
@@ -84,6 +87,7 @@ class TwoInstancesIT {
         for (OasisInstance instance : List.of(one, two)) {
             instance.bean(io.oasis.upstream.Upstreams.class).all().get("profile").cache().invalidateAll();
             instance.bean(io.oasis.resilience.ClientLimiter.class).forgetAll();
+            instance.bean(io.oasis.admin.FailedAttempts.class).forgetAll();
         }
     }
 
@@ -166,5 +170,23 @@ class TwoInstancesIT {
             dashboard(i % 2 == 0 ? one : two, Integer.toString(100 + i), "key-cart-" + i);
         }
         assertThat(calls("cart")).isEqualTo(CART_LIMIT);
+    }
+
+    private static int invalidate(OasisInstance instance, String token) {
+        return Http.send(Http.request(instance.port(), "/admin/cache/invalidate")
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tag\":\"user:1\"}")).build()).statusCode();
+    }
+
+    @Test
+    void wrongAdminTokens_spreadOverBothInstances_countTogether() {
+        for (int i = 0; i < MAX_FAILED / 2; i++) {
+            assertThat(invalidate(one, "guess-one-" + i)).isEqualTo(401);
+            assertThat(invalidate(two, "guess-two-" + i)).isEqualTo(401);
+        }
+
+        // each instance saw only half the guesses; the fleet saw them all
+        assertThat(invalidate(one, ADMIN_TOKEN)).isEqualTo(429);
+        assertThat(invalidate(two, ADMIN_TOKEN)).isEqualTo(429);
     }
 }

@@ -275,7 +275,7 @@ public class SharedCache implements HealthIndicator, DisposableBean {
     }
 
     /** Every key, tag set, lock and channel starts with it. */
-    String prefix() {
+    public String prefix() {
         return prefix;
     }
 
