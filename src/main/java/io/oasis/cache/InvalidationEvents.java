@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oasis.config.ConfigurationException;
 import org.apache.camel.builder.RouteBuilder;
+import io.oasis.observe.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -50,7 +51,7 @@ public class InvalidationEvents extends RouteBuilder {
                                 invalidation.invalidate(request, "event", reason);
                             }
                         } catch (java.io.IOException | IllegalArgumentException e) {
-                            LOG.warn("ignored an invalidation event from {}: {}", shown, e.getMessage());
+                            LOG.warn("ignored an invalidation event from {}: {}", shown, LogText.line(e.getMessage(), 200));
                         }
                     });
         }
