@@ -50,14 +50,16 @@ class MemoryBoundsShippedIT extends OasisIT {
         // the caches full, every class loaded, every pool, thread and table grown to what this load needs
         distinctUsers(4_000);
         distinctUsers(6_000);
-        long before = liveBytes();
-
+        long start = liveBytes();
         distinctUsers(6_000);
-        long after = liveBytes();
+        long middle = liveBytes();
+        distinctUsers(6_000);
+        long end = liveBytes();
 
+        // a leak grows in both phases; a pool or table grown once (up to ~700 KB seen) shows in one of them only
+        long perUser = Math.min(middle - start, end - middle) / 6_000;
         // what leaked here before: ~600 bytes a user for the tag index's empty sets, as much for the JDK's Locales
-        long perUser = (after - before) / 6_000;
-        assertThat(perUser).as("live bytes per further distinct user (before %d, after %d)", before, after)
+        assertThat(perUser).as("live bytes per further distinct user (%d, %d, %d)", start, middle, end)
                 .isLessThan(100);
         for (String upstream : List.of("profile", "recommendations")) {
             UpstreamCache cache = upstreams.all().get(upstream).cache();
