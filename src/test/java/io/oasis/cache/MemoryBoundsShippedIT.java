@@ -58,9 +58,10 @@ class MemoryBoundsShippedIT extends OasisIT {
 
         // a leak grows in both phases; a pool or table grown once (up to ~700 KB seen) shows in one of them only
         long perUser = Math.min(middle - start, end - middle) / 6_000;
-        // what leaked here before: ~600 bytes a user for the tag index's empty sets, as much for the JDK's Locales
+        // what leaked here before: 423-582 bytes a user for the tag index's empty sets, ~600 for the JDK's Locales;
+        // what varies without a leak: up to ~110 (threads and buffers grown late), so the bound sits between
         assertThat(perUser).as("live bytes per further distinct user (%d, %d, %d)", start, middle, end)
-                .isLessThan(100);
+                .isLessThan(200);
         for (String upstream : List.of("profile", "recommendations")) {
             UpstreamCache cache = upstreams.all().get(upstream).cache();
             // each entry has at most two tags (user:{userId}, recommendations): so has the index
