@@ -212,11 +212,29 @@ public class ClientLimiter {
         String[] hops = forwardedFor.split(",");
         for (int i = hops.length - 1; i >= 0; i--) {
             String hop = hops[i].trim();
-            if (!hop.isEmpty() && !isTrusted(hop)) {
+            if (!ipLiteral(hop)) {
+                // not an address (what a proxy writes): it would key maps, Redis and logs with whatever it holds
+                return peer;
+            }
+            if (!isTrusted(hop)) {
                 return hop;
             }
         }
         return peer;
+    }
+
+    /** An IPv4 or IPv6 address as written, at most 45 characters; nothing else is a client's address. */
+    static boolean ipLiteral(String hop) {
+        if (hop.isEmpty() || hop.length() > 45) {
+            return false;
+        }
+        for (int i = 0; i < hop.length(); i++) {
+            char c = hop.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == '.' || c == ':')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean isTrusted(String address) {

@@ -48,6 +48,15 @@ class ClientLimiterTest {
     }
 
     @Test
+    void address_forwardedHopThatIsNoAddress_isNotTakenForTheClient() {
+        ClientLimiter limiter = limiter("address", List.of("10.0.0.0/8"), 1);
+
+        assertThat(limiter.address("10.1.2.3", "x".repeat(10_000))).isEqualTo("10.1.2.3");
+        assertThat(limiter.address("10.1.2.3", "203.0.113.5, evil\nline")).isEqualTo("10.1.2.3");
+        assertThat(limiter.address("10.1.2.3", "2001:db8::7")).isEqualTo("2001:db8::7");
+    }
+
+    @Test
     void admit_overTheLimit_is429WithRetryAfterAndRateLimitHeaders() {
         ClientLimiter limiter = limiter("address", List.of(), 2);
         limiter.admit(from("203.0.113.9", null), Caller.ANONYMOUS);
