@@ -3,12 +3,10 @@ package io.oasis.cache;
 import java.net.http.HttpResponse;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
-import io.oasis.testkit.OasisIT;
+import io.oasis.testkit.IssuerIT;
 import io.oasis.testkit.Tokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -21,22 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * caller, calls /users/{caller.sub} and keeps whole answers for 60 s, and no identity header reaches the upstream.
  */
 @TestPropertySource(properties = {
-    "oasis.identity.issuer=" + Tokens.ISSUER,
-    "oasis.identity.audiences=" + Tokens.AUDIENCE,
     "oasis.endpoints.whoami.caller=required",
     "oasis.endpoints.whoami.cache.ttl=60s",
-    "camel.main.routes-include-pattern=classpath:routes/*.camel.yaml,classpath:routes/endpoints/*.camel.yaml,"
-        + "classpath:routes/alerting/*.camel.yaml,classpath:test-routes/*.camel.yaml,classpath:personal-routes/*.camel.yaml"})
-class PersonalAnswerCacheIT extends OasisIT {
-
-    @DynamicPropertySource
-    static void issuer(DynamicPropertyRegistry registry) {
-        registry.add("oasis.identity.jwk-set-uri", Tokens::jwksUrl);
-    }
+    "camel.main.routes-include-pattern=" + IssuerIT.ROUTES + ",classpath:personal-routes/*.camel.yaml"})
+class PersonalAnswerCacheIT extends IssuerIT {
 
     @BeforeEach
     void profiles() {
-        Tokens.publishKeys();
         for (String user : new String[] {"101", "202"}) {
             SERVER.stubFor(WireMock.get(urlPathEqualTo("/profile/users/" + user))
                     .willReturn(okJson("{\"userId\":\"" + user + "\"}")));

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.oasis.testkit.Http;
-import io.oasis.testkit.OasisIT;
+import io.oasis.testkit.IssuerIT;
 import io.oasis.testkit.OasisInstance;
 import io.oasis.testkit.Tokens;
 import io.oasis.testkit.UpstreamStubs;
@@ -22,8 +22,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -41,8 +39,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * receives the token, orders nothing.
  */
 @TestPropertySource(properties = {
-    "oasis.identity.issuer=" + Tokens.ISSUER,
-    "oasis.identity.audiences=" + Tokens.AUDIENCE,
     "oasis.identity.upstreams.profile.headers.X-User-Id=sub",
     "oasis.identity.upstreams.profile.headers.X-User-Segment=segment",
     "oasis.identity.upstreams.cart.relay-token=true",
@@ -50,20 +46,12 @@ import static org.assertj.core.api.Assertions.assertThat;
     "oasis.endpoints.dashboard.caller=optional",
     // personal and cached: the caller's headers are part of the key
     "oasis.upstreams.profile.cache.ttl=60s",
-    "camel.main.routes-include-pattern=classpath:routes/*.camel.yaml,classpath:routes/endpoints/*.camel.yaml,"
-        + "classpath:routes/alerting/*.camel.yaml,classpath:test-routes/*.camel.yaml,"
-        + "classpath:identity-routes/*.camel.yaml"})
+    "camel.main.routes-include-pattern=" + IssuerIT.ROUTES + ",classpath:identity-routes/*.camel.yaml"})
 @ExtendWith(OutputCaptureExtension.class)
-class CallersIT extends OasisIT {
-
-    @DynamicPropertySource
-    static void issuer(DynamicPropertyRegistry registry) {
-        registry.add("oasis.identity.jwk-set-uri", Tokens::jwksUrl);
-    }
+class CallersIT extends IssuerIT {
 
     @BeforeEach
     void keysAndPersonalAnswers() {
-        Tokens.publishKeys();
         upstreams.all().get("profile").cache().invalidateAll();
         for (String user : List.of("alice", "bob")) {
             SERVER.stubFor(WireMock.get(urlPathEqualTo("/profile/me")).withHeader("X-User-Id", equalTo(user))
