@@ -26,14 +26,17 @@ class MemoryBoundsShippedIT extends OasisIT {
 
     /**
      * {@code users} dashboards, each for a user and an Accept-Language never seen before, 4 at a time; one shed (503)
-     * while a full collection holds the CPU is load shedding doing its job, not what this test is about.
+     * or past its budget (504) while a collection holds the 2 cores is load doing its work, not what this test is
+     * about: at least 99 % are answered.
      */
     private void distinctUsers(int users) {
         List<Supplier<Integer>> requests = IntStream.range(0, users).mapToObj(i -> next++)
                 .<Supplier<Integer>>map(user -> () -> send(request("/api/dashboard?userId=" + user)
                         .header("Accept-Language", "x-" + user).GET().build()).statusCode())
                 .toList();
-        assertThat(concurrently(4, requests)).containsAnyOf(200).allMatch(s -> s == 200 || s == 503);
+        List<Integer> statuses = concurrently(4, requests);
+        assertThat(statuses).allMatch(s -> s == 200 || s == 503 || s == 504);
+        assertThat(statuses.stream().filter(s -> s == 200).count()).isGreaterThanOrEqualTo(users * 99L / 100);
     }
 
     /** Live heap after full collections, the stubs' request journal emptied first (it is the test's, not Oasis'). */
