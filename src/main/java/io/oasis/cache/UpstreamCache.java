@@ -44,7 +44,7 @@ public final class UpstreamCache {
     private final Duration lifetime;
     private final String[] varyHeaders;
     private final Cache<String, CachedValue> local;
-    private final Map<String, Flight> flights = new ConcurrentHashMap<>();
+    private final Map<String, Flight<?>> flights = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> keysByTag = new ConcurrentHashMap<>();
     private final SharedCache shared;
     private final CacheClock clock;
@@ -162,18 +162,19 @@ public final class UpstreamCache {
     }
 
     /** The call in flight for a key, joined, or null: then the caller starts it with {@link #startFlight}. */
-    public Flight flight(String key) {
-        return flights.get(key);
+    @SuppressWarnings("unchecked")
+    public <R> Flight<R> flight(String key) {
+        return (Flight<R>) flights.get(key);
     }
 
     /** Registers a new call for a key; null when another request registered one first (join that one instead). */
-    public Flight startFlight(String key) {
-        Flight mine = new Flight();
+    public <R> Flight<R> startFlight(String key) {
+        Flight<R> mine = new Flight<>();
         return flights.putIfAbsent(key, mine) == null ? mine : null;
     }
 
     /** Ends a call: its waiters get the result, the next miss starts a new one. */
-    public void land(String key, Flight flight, Flight.Result result) {
+    public <R> void land(String key, Flight<R> flight, R result) {
         flights.remove(key, flight);
         flight.complete(result);
     }

@@ -11,7 +11,6 @@ import io.oasis.endpoint.EndpointContracts;
 import io.oasis.endpoint.IdentityProperties;
 import io.oasis.endpoint.EndpointProperties;
 import io.oasis.upstream.Upstream;
-import io.oasis.upstream.UpstreamCall;
 import io.oasis.upstream.UpstreamCallTemplate;
 import io.oasis.upstream.UpstreamSettings;
 import io.oasis.upstream.Upstreams;
@@ -84,6 +83,7 @@ public class CompositionCheck {
     public List<Finding> run() {
         List<Finding> found = new ArrayList<>(structure());
         Lints.run(model(), bounds).forEach(f -> found.add(f.file() != null ? f : f.in(origin(f.subject()))));
+        found.addAll(routeFiles());
         found.addAll(inlineSecrets());
         found.addAll(unboundTokens());
         found.sort((a, b) -> a.severity().compareTo(b.severity()));
@@ -114,6 +114,29 @@ public class CompositionCheck {
                     "Set it to the audience your issuer puts into the tokens meant for Oasis."));
         }
         return unbound;
+    }
+
+    /** Every YAML route file in force against Camel's YAML DSL schema. */
+    private List<Finding> routeFiles() {
+        List<Finding> found = new ArrayList<>();
+        if (!bounds.routeSchema()) {
+            return found;
+        }
+        RouteSchema schema = RouteSchema.load();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Route route : camelContext.getRoutes()) {
+            org.apache.camel.spi.Resource resource = route.getSourceResource();
+            if (resource == null || !resource.getLocation().endsWith(".yaml") || !seen.add(resource.getLocation())) {
+                continue;
+            }
+            try (java.io.InputStream in = resource.getInputStream()) {
+                found.addAll(schema.check(shortLocation(resource.getLocation()), in));
+            } catch (java.io.IOException e) {
+                found.add(error("route-schema", shortLocation(resource.getLocation()), "(file)",
+                        "cannot be read again: " + e.getMessage(), "Check the file's permissions."));
+            }
+        }
+        return found;
     }
 
     /** A key that names a secret: its value belongs in the environment or a mounted file, not in a config file. */
@@ -162,47 +185,55 @@ public class CompositionCheck {
                                 + ", or remove the entry."));
             }
         }
-        Map<String, Map<String, UpstreamCall>> byEndpoint = byEndpoint();
-        byEndpoint.forEach((endpoint, calls) -> {
-            UpstreamCall first = calls.values().iterator().next();
+        for (String route : template.routes()) {
+            String endpoint = template.endpointOf(route);
             if (camelContext.getRoute(endpoint) == null) {
-                errors.add(error("endpoint-route", file(first.routeId()), "route " + first.routeId() + " parameter "
-                        + "endpoint", "'" + endpoint + "': no endpoint route has this id",
+                errors.add(error("endpoint-route", "(routes)", "route " + route + " parameter endpoint", "'"
+                        + endpoint + "': no endpoint route has this id",
                         "Set endpoint to the id of the route that calls direct:" + endpoint + "-<part>."));
-                return;
             }
+        }
+        Map<String, Map<String, RouteCalls.Call>> byEndpoint = byEndpoint();
+        byEndpoint.forEach((endpoint, calls) -> {
             List<String> accepted = contracts.get(endpoint).parameterNames();
-            for (UpstreamCall call : calls.values()) {
-                List<UrlTemplate.Placeholder> placeholders = new ArrayList<>(call.url().placeholders());
-                call.tags().placeholders().stream().filter(p -> !"response".equals(p.part()))
+            for (RouteCalls.Call call : calls.values()) {
+                List<UrlTemplate.Placeholder> placeholders = new ArrayList<>(call.spec().url().placeholders());
+                call.spec().tags().placeholders().stream().filter(p -> !"response".equals(p.part()))
                         .forEach(placeholders::add);
                 String where = "route " + call.routeId() + " parameter path/query/cacheTags";
+                String file = file(call.routeId(), endpoint);
                 for (UrlTemplate.Placeholder p : placeholders) {
                     if (p.fromCaller()) {
                         if (contracts.get(endpoint).caller() == io.oasis.endpoint.Callers.Mode.OFF) {
-                            errors.add(error("unknown-caller", file(call.routeId()), where, "{" + p.name() + "}: "
+                            errors.add(error("unknown-caller", file, where, "{" + p.name() + "}: "
                                     + "endpoint " + endpoint + " takes no caller, so the claim is never known",
                                     "Set oasis.endpoints." + endpoint + ".caller: required (or optional)."));
                         }
                         continue;
                     }
                     if (!p.fromPart() && !accepted.contains(p.name())) {
-                        errors.add(error("unknown-parameter", file(call.routeId()), where, "{" + p.name() + "} is "
+                        errors.add(error("unknown-parameter", file, where, "{" + p.name() + "} is "
                                 + "not a parameter of endpoint " + endpoint + " (it accepts " + accepted + ")",
                                 "Declare it under oasis.endpoints." + endpoint + ".parameters, or fix the name."));
                     }
                     if (p.fromPart() && !calls.containsKey(p.part())) {
-                        errors.add(error("unknown-part", file(call.routeId()), where, "{" + p.name() + "}: endpoint "
+                        errors.add(error("unknown-part", file, where, "{" + p.name() + "}: endpoint "
                                 + endpoint + " has no part named " + p.part() + " (it has " + calls.keySet() + ")",
                                 "Name an earlier call of the same endpoint."));
+                    } else if (p.fromPart() && !call.before().contains(p.part())
+                            && !call.spec().url().dependencies().isEmpty() && circle(calls) == null) {
+                        errors.add(error("part-not-before", file, where, "{" + p.name() + "}: part " + p.part()
+                                + " cannot have arrived when " + call.spec().part() + " is called (it is wired in "
+                                + "parallel with it, or after it)", "Call " + call.spec().part() + " after "
+                                + p.part() + ": in the same pipeline, or in an enrich after it."));
                     }
                 }
             }
             List<String> circle = circle(calls);
             if (circle != null) {
-                UpstreamCall call = calls.get(circle.get(0));
-                errors.add(error("dependency-cycle", file(call.routeId()), "route " + call.routeId()
-                                + " parameter path/query", String.join(" -> ", circle)
+                RouteCalls.Call call = calls.get(circle.get(0));
+                errors.add(error("dependency-cycle", file(call.routeId(), endpoint), "route " + call.routeId()
+                                 + " parameter path/query", String.join(" -> ", circle)
                                 + ": these calls wait for each other in a circle",
                         "A call may only use the values of calls that do not depend on it."));
             }
@@ -210,17 +241,18 @@ public class CompositionCheck {
         return errors;
     }
 
-    private Map<String, Map<String, UpstreamCall>> byEndpoint() {
-        Map<String, Map<String, UpstreamCall>> byEndpoint = new LinkedHashMap<>();
-        for (UpstreamCall call : template.calls()) {
-            byEndpoint.computeIfAbsent(call.endpoint(), e -> new LinkedHashMap<>()).put(call.part(), call);
+    private Map<String, Map<String, RouteCalls.Call>> byEndpoint() {
+        Map<String, Map<String, RouteCalls.Call>> byEndpoint = new LinkedHashMap<>();
+        for (RouteCalls.Call call : RouteCalls.of(camelContext)) {
+            byEndpoint.computeIfAbsent(call.endpoint(), e -> new LinkedHashMap<>()).putIfAbsent(call.spec().part(),
+                    call);
         }
         return byEndpoint;
     }
 
     /** The first circle among the calls' dependencies, as the parts along it; null when there is none. */
-    private static List<String> circle(Map<String, UpstreamCall> calls) {
-        for (UpstreamCall call : calls.values()) {
+    private static List<String> circle(Map<String, RouteCalls.Call> calls) {
+        for (RouteCalls.Call call : calls.values()) {
             List<String> found = circle(call, calls, new ArrayList<>());
             if (found != null) {
                 return found;
@@ -230,15 +262,16 @@ public class CompositionCheck {
     }
 
     /** Depth-first along the dependencies; an endpoint has a handful of calls, so no memo is needed. */
-    private static List<String> circle(UpstreamCall call, Map<String, UpstreamCall> calls, List<String> path) {
-        if (path.contains(call.part())) {
-            List<String> circle = new ArrayList<>(path.subList(path.indexOf(call.part()), path.size()));
-            circle.add(call.part());
+    private static List<String> circle(RouteCalls.Call call, Map<String, RouteCalls.Call> calls, List<String> path) {
+        String part = call.spec().part();
+        if (path.contains(part)) {
+            List<String> circle = new ArrayList<>(path.subList(path.indexOf(part), path.size()));
+            circle.add(part);
             return circle;
         }
-        path.add(call.part());
-        for (String dependency : call.url().dependencies()) {
-            UpstreamCall next = calls.get(dependency);
+        path.add(part);
+        for (String dependency : call.spec().url().dependencies()) {
+            RouteCalls.Call next = calls.get(dependency);
             List<String> found = next == null ? null : circle(next, calls, path);
             if (found != null) {
                 return found;
@@ -258,9 +291,11 @@ public class CompositionCheck {
                     java.time.Duration.ofNanos(contract.callBudgetNanos()), own == null ? null : own.targetRate(),
                     contract.maxRate(), file(endpoint)));
         }
-        List<CompositionModel.Call> calls = template.calls().stream().map(c -> new CompositionModel.Call(
-                c.endpoint(), c.part(), c.upstream().name(), c.routeId(), List.copyOf(c.url().dependencies()),
-                c.stale(), file(c.routeId()))).toList();
+        List<CompositionModel.Call> calls = byEndpoint().values().stream().flatMap(m -> m.values().stream())
+                .map(c -> new CompositionModel.Call(c.endpoint(), c.spec().part(), c.spec().upstream().name(),
+                        template.endpointOf(c.routeId()) != null ? c.routeId()
+                                : c.routeId() + " call " + c.spec().part(), List.copyOf(c.spec().url().dependencies()), c.spec().stale(),
+                        file(c.routeId(), c.endpoint()))).toList();
         Map<String, UpstreamSettings> settings = new HashMap<>();
         for (Upstream upstream : upstreams.all().values()) {
             settings.put(upstream.name(), upstream.settings());
@@ -270,12 +305,14 @@ public class CompositionCheck {
 
     /** The file a route was loaded from, e.g. routes/endpoints/dashboard.camel.yaml. */
     private String file(String routeId) {
+        return file(routeId, null);
+    }
+
+    /** The file of a route, or (Camel keeps no file for a route made from a template) that of its endpoint. */
+    private String file(String routeId, String endpoint) {
         Route route = camelContext.getRoute(routeId);
         if (route == null || route.getSourceResource() == null) {
-            // Camel keeps no file for a route made from a template: the call's file is its endpoint's
-            UpstreamCall call = template.calls().stream().filter(c -> c.routeId().equals(routeId)).findFirst()
-                    .orElse(null);
-            return call != null && !call.endpoint().equals(routeId) ? file(call.endpoint()) : "(routes)";
+            return endpoint != null && !endpoint.equals(routeId) ? file(endpoint, null) : "(routes)";
         }
         return shortLocation(route.getSourceResource().getLocation());
     }

@@ -89,6 +89,8 @@ public class BeginComposition implements Processor {
         }
         headers.putAll(told);
         message.getHeaders().clear();
+        // the validated parameters, for the route's own steps (choice, filter, log): ${header.userId}
+        parameters.forEach(message::setHeader);
         message.setBody(null);
         Composition composition = new Composition(contract.endpoint(), start, contract.callBudgetNanos(), parameters,
                 headers, faults.faults(request), span, clients.logKey(request, caller), caller);

@@ -1,19 +1,18 @@
 package io.oasis.compose;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.oasis.endpoint.Caller;
+import io.oasis.upstream.PartResult;
+import io.oasis.upstream.Parts;
 import io.oasis.resilience.FaultInjection;
 import io.opentelemetry.api.trace.Span;
 
 /**
- * The state of one endpoint request while its parts are called: validated inputs, forwarded headers, the deadline,
- * and each part's result as it arrives. Shared by reference by every branch of the fan-out (Camel copies exchange
- * properties shallowly), so a dependant sees its dependency's value without passing bodies around.
+ * What one endpoint request brought and may spend, the same for all its calls: validated inputs, forwarded
+ * headers, the caller, the deadline, the injected faults, its span. Read-only while the calls run; the parts
+ * themselves travel in the message ({@link Parts}).
  */
 public final class Composition {
 
@@ -33,7 +32,7 @@ public final class Composition {
     private final Span span;
     private final String client;
     private final Caller caller;
-    private final Map<String, PartResult> parts = new ConcurrentHashMap<>(16);
+    private volatile List<PartResult> parts = List.of();
     private String answerKey;
 
     /**
@@ -114,18 +113,13 @@ public final class Composition {
         this.answerKey = key;
     }
 
-    public void record(PartResult result) {
-        parts.put(result.name(), result);
+    /** The parts the answer was made of, once it is rendered (for the request log). */
+    public void rendered(List<PartResult> parts) {
+        this.parts = parts;
     }
 
-    public PartResult part(String name) {
-        return parts.get(name);
-    }
-
-    /** The parts recorded so far, in the order the route declares them. */
+    /** The parts the answer was made of, in the order the route declares them; none before it is rendered. */
     public List<PartResult> parts() {
-        List<PartResult> list = new ArrayList<>(parts.values());
-        list.sort(Comparator.comparingInt(PartResult::order));
-        return list;
+        return parts;
     }
 }

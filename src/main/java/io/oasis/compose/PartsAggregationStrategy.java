@@ -1,33 +1,59 @@
 package io.oasis.compose;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.oasis.upstream.Failure;
+import io.oasis.upstream.PartResult;
+import io.oasis.upstream.PartStatus;
+import io.oasis.upstream.Parts;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.springframework.stereotype.Component;
 
 /**
- * Joins the branches of an endpoint's fan-out (multicast) and chains (enrich). Each call records its own part in
- * the shared {@link Composition}, so joining keeps the original exchange; what this adds is that a branch which
- * throws (a route step outside the upstream-call template) becomes a failed required part, instead of Camel
- * dropping it or turning the whole answer into an unexplained 500.
+ * Joins the branches of an endpoint's fan-out (multicast) and its chains (enrich): the parts each branch brought
+ * back are merged into the exchange that goes on, and its body becomes the JSON object of the parts so far, for
+ * the steps after it. A branch that failed with an exception (a step other than a call) becomes a failed required
+ * part named after its route, instead of Camel dropping it or turning the whole answer into an unexplained 500.
  */
 @Component("partsAggregation")
 public class PartsAggregationStrategy implements AggregationStrategy {
 
+    private final ObjectMapper json;
+
+    public PartsAggregationStrategy(ObjectMapper json) {
+        this.json = json;
+    }
+
     @Override
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
-        if (newExchange != null && newExchange.getException() != null) {
-            Composition composition = newExchange.getProperty(Composition.PROPERTY, Composition.class);
-            if (composition != null) {
-                String route = newExchange.getProperty(ExchangePropertyKey.FAILURE_ROUTE_ID, String.class);
-                String name = route != null ? route
-                        : "branch" + newExchange.getProperty(ExchangePropertyKey.MULTICAST_INDEX, 0, Integer.class);
-                composition.record(new PartResult(name, Integer.MAX_VALUE, PartStatus.FAILED, null, 0, true, 0,
-                        Failure.INTERNAL, "the branch failed: " + newExchange.getException().getClass().getSimpleName(),
-                        -1, null, null, System.nanoTime() - composition.startNanos()));
-                newExchange.setException(null);
-            }
+        if (newExchange == null) {
+            return oldExchange;
         }
-        return oldExchange != null ? oldExchange : newExchange;
+        Parts brought = Parts.of(newExchange);
+        if (newExchange.getException() != null) {
+            brought = brought.with(failedBranch(newExchange));
+            newExchange.setException(null);
+        }
+        Exchange into = oldExchange != null ? oldExchange : newExchange;
+        Parts merged = (oldExchange == null ? Parts.NONE : Parts.of(oldExchange)).merge(brought);
+        into.setProperty(Parts.PROPERTY, merged);
+        ObjectNode body = json.createObjectNode();
+        for (PartResult part : merged.list()) {
+            body.set(part.name(), part.value());
+        }
+        into.getMessage().setBody(body);
+        return into;
+    }
+
+    private static PartResult failedBranch(Exchange branch) {
+        Composition composition = branch.getProperty(Composition.PROPERTY, Composition.class);
+        String route = branch.getProperty(ExchangePropertyKey.FAILURE_ROUTE_ID, String.class);
+        String name = route != null ? route
+                : "branch" + branch.getProperty(ExchangePropertyKey.MULTICAST_INDEX, 0, Integer.class);
+        long offset = composition == null ? 0 : System.nanoTime() - composition.startNanos();
+        return new PartResult(name, Integer.MAX_VALUE, PartStatus.FAILED, null, 0, true, 0, Failure.INTERNAL,
+                "the branch failed: " + branch.getException().getClass().getSimpleName(), -1, null, null, offset);
     }
 }

@@ -12,14 +12,16 @@ import io.oasis.endpoint.ProblemWriter;
 import io.oasis.observe.PartMetrics;
 import io.oasis.observe.RequestOutcome;
 import io.oasis.observe.Tracing;
+import io.oasis.upstream.PartResult;
+import io.oasis.upstream.Parts;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
 /**
- * The last step of every endpoint route: one JSON object with a key per part and the manifest under
- * {@code _meta}, serialised once; or, when a required part failed, 502 (504 if it timed out) as problem+json with
+ * The last step of every endpoint route: from the parts the message carries, one JSON object with a key per part
+ * and the manifest under {@code _meta}, serialised once; or, when a required part failed, 502 (504 if it timed out) as problem+json with
  * the same manifest. Header {@code Oasis-Degraded} names every part that is not fresh.
  */
 @Component("renderComposition")
@@ -47,7 +49,8 @@ public class RenderComposition implements Processor {
     @Override
     public void process(Exchange exchange) {
         Composition composition = exchange.getProperty(Composition.PROPERTY, Composition.class);
-        List<PartResult> parts = composition.parts();
+        List<PartResult> parts = Parts.of(exchange).list();
+        composition.rendered(parts);
         ObjectNode manifest = manifest(composition, parts);
         PartResult failed = null;
         boolean timedOut = false;

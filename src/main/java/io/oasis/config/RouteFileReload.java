@@ -5,7 +5,6 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 import io.oasis.check.CompositionCheck;
-import io.oasis.upstream.UpstreamCall;
 import io.oasis.upstream.UpstreamCallTemplate;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -68,10 +67,8 @@ public class RouteFileReload {
             }
         }
         Set<String> routes = new LinkedHashSet<>(endpoints);
-        for (UpstreamCall call : template.calls()) {
-            if (endpoints.contains(call.endpoint())) {
-                routes.add(call.routeId());
-            }
+        for (String endpoint : endpoints) {
+            routes.addAll(template.routesOf(endpoint));
         }
         for (String id : routes) {
             camelContext.getRouteController().stopRoute(id);

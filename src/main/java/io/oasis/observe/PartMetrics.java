@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.oasis.compose.PartStatus;
+import io.oasis.upstream.PartStatus;
 import org.springframework.stereotype.Component;
 
 /**

@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.oasis.compose.Failure;
+import io.oasis.upstream.Failure;
 import org.apache.hc.core5.pool.ConnPoolControl;
 
 /** One upstream's meters, created once so that recording a call is a map lookup and an increment. */

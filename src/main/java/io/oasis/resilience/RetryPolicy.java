@@ -6,7 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.oasis.compose.Failure;
+import io.oasis.upstream.Failure;
 
 /**
  * Which failed attempts are tried again and after how long: connection errors and 502, 503, 504, 429; exponential

@@ -29,10 +29,13 @@ public final class UpstreamProtection {
     private final RetryPolicy retry;
     private final RetryBudget retryBudget;
     private final SharedLimits sharedLimits;
+    private final BreakerFailures breakerFailures;
 
     public UpstreamProtection(String upstream, UpstreamSettings settings, SharedLimits sharedLimits) {
         this.sharedLimits = sharedLimits;
         UpstreamSettings.Breaker b = settings.breaker();
+        this.breakerFailures = BreakerFailures.parse("oasis.upstreams." + upstream + ".breaker.record-statuses",
+                b.recordStatuses());
         Duration slow = b.slowCallDuration() != null ? b.slowCallDuration() : settings.responseTimeout();
         this.breaker = CircuitBreaker.of(upstream, CircuitBreakerConfig.custom()
                 .failureRateThreshold(b.failureRateThreshold())
@@ -70,6 +73,11 @@ public final class UpstreamProtection {
 
     public CircuitBreaker breaker() {
         return breaker;
+    }
+
+    /** What the breaker counts as the upstream's failures. */
+    public BreakerFailures breakerFailures() {
+        return breakerFailures;
     }
 
     public Bulkhead bulkhead() {

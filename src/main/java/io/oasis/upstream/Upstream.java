@@ -59,7 +59,8 @@ public final class Upstream implements AutoCloseable {
     private final UpstreamMetrics metrics;
     private final UpstreamCache cache;
 
-    Upstream(String name, URI baseUrl, UpstreamSettings settings, MeterRegistry registry,
+    /** Made by {@link Upstreams} from the configuration; public for the armour's stage tests. */
+    public Upstream(String name, URI baseUrl, UpstreamSettings settings, MeterRegistry registry,
              Function<Upstream, UpstreamCache> cacheFactory, SharedLimits sharedLimits, SSLContext tls) {
         this.name = name;
         this.host = new HttpHost(baseUrl.getScheme(), baseUrl.getHost(), baseUrl.getPort());

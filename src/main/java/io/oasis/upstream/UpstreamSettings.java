@@ -1,5 +1,7 @@
 package io.oasis.upstream;
 
+import io.oasis.resilience.BreakerFailures;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -44,7 +46,8 @@ public record UpstreamSettings(
             Duration.ofSeconds(1), List.of(), DataSize.ofMegabytes(1), 512,
             new Pool(256, Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofMinutes(5)),
             new Retry(2, Duration.ofMillis(20), Duration.ofMillis(200), 0.1, 10, Duration.ofSeconds(10)),
-            new Breaker(50f, 100f, null, 20, Duration.ofSeconds(10), Duration.ofSeconds(5), 5),
+            new Breaker(50f, 100f, null, 20, Duration.ofSeconds(10), Duration.ofSeconds(5), 5,
+                    BreakerFailures.DEFAULT),
             new RateLimit(0, Duration.ofSeconds(1)),
             new Cache(Duration.ZERO, Duration.ZERO, Duration.ZERO, 10_000, null, null), null, null);
 
@@ -87,8 +90,9 @@ public record UpstreamSettings(
     }
 
     /**
-     * The upstream's circuit breaker (resilience4j). Timeouts, connection errors, 5xx and malformed answers count
-     * as failures; 4xx answers (the caller's input) do not. While open, calls are not made: the part takes its
+     * The upstream's circuit breaker (resilience4j). Timeouts, connection errors, malformed answers and the
+     * statuses in {@code record-statuses} (by default 3xx, 408, 429, 5xx) count as failures; other 4xx answers (the
+     * caller's input) do not. While open, calls are not made: the part takes its
      * policy at once.
      *
      * @param failureRateThreshold percent of failed calls in the window that opens it
@@ -98,15 +102,18 @@ public record UpstreamSettings(
      * @param window               the sliding window (time based)
      * @param openDuration         how long it stays open before letting probes through
      * @param halfOpenCalls        probes that decide whether it closes again
+     * @param recordStatuses       the answers' statuses that count as failures, e.g. "408, 429, 500-599"
+     *                             (connection errors, timeouts and malformed answers always count)
      */
     public record Breaker(Float failureRateThreshold, Float slowCallRateThreshold, Duration slowCallDuration,
-                          Integer minimumCalls, Duration window, Duration openDuration, Integer halfOpenCalls) {
+                          Integer minimumCalls, Duration window, Duration openDuration, Integer halfOpenCalls,
+                          String recordStatuses) {
 
         Breaker over(Breaker base) {
             return base == null ? this : new Breaker(or(failureRateThreshold, base.failureRateThreshold),
                     or(slowCallRateThreshold, base.slowCallRateThreshold), or(slowCallDuration, base.slowCallDuration),
                     or(minimumCalls, base.minimumCalls), or(window, base.window), or(openDuration, base.openDuration),
-                    or(halfOpenCalls, base.halfOpenCalls));
+                    or(halfOpenCalls, base.halfOpenCalls), or(recordStatuses, base.recordStatuses));
         }
     }
 

@@ -35,9 +35,19 @@ class CheckCommandIT {
         assertThat(output())
                 .contains("ERROR [dependency-cycle] bad-routes/cycle.camel.yaml route circle-a parameter path/query: "
                         + "a -> b -> a: these calls wait for each other in a circle. Fix: ")
-                .contains("WARNING [budget] routes/endpoints/dashboard.camel.yaml route dashboard-cart: retry.attempts 12, "
+                .contains("WARNING [budget] routes/endpoints/dashboard.camel.yaml route dashboard call cart: retry.attempts 12, "
                         + "but even after failures that come at once only 3 retries fit the 490 ms endpoint dashboard")
                 .contains("oasis check: 1 error(s), 1 warning(s)");
+        assertThat(exit).isEqualTo(1);
+    }
+
+    @Test
+    void check_ofARouteFileFailingCamelsYamlDslSchema_namesFileAndPlaceAndExitsOne() {
+        int exit = CheckCommand.run(new String[] {"--camel.main.routes-include-pattern=classpath:routes/*.camel.yaml,"
+                + "classpath:routes/endpoints/*.camel.yaml,classpath:bad-routes/schema.camel.yaml"}, out);
+
+        assertThat(output()).contains("ERROR [route-schema] bad-routes/schema.camel.yaml")
+                .contains("timePeriodMillis").contains("string").contains("oasis check: 1 error(s)");
         assertThat(exit).isEqualTo(1);
     }
 

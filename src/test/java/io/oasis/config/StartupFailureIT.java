@@ -99,6 +99,17 @@ class StartupFailureIT {
     }
 
     @Test
+    void route_callUsingAPartWiredInParallelWithIt_stopsStartupNamingFileAndRoute() {
+        ConfigurationException e = startupFailure("camel.main.routes-include-pattern=" + ROUTES
+                + ",classpath:bad-routes/parallel-dependency.camel.yaml", "oasis.endpoints.racing.parameters.userId"
+                + ".pattern=[0-9]+");
+
+        assertThat(e.getMessage()).contains("ERROR [part-not-before] bad-routes/parallel-dependency.camel.yaml "
+                + "route racing").contains("{loyalty.tier}: part loyalty cannot have arrived when tierRecommendations "
+                + "is called");
+    }
+
+    @Test
     void endpointConfiguration_withoutARoute_stopsStartup() {
         ConfigurationException e = startupFailure("oasis.endpoints.dashbord.budget=300ms");
 

@@ -112,7 +112,7 @@ class ObservabilityIT extends OasisIT {
 
         String metrics = get("/actuator/prometheus").body();
 
-        assertThat(metrics).contains("routeId=\"dashboard\"").contains("routeId=\"dashboard-loyalty-chain\"")
+        assertThat(metrics).contains("routeId=\"dashboard\"")
                 .doesNotContain("routeId=\"dashboard-profile\"").doesNotContain("routeId=\"dashboard-orders\"");
     }
 

@@ -125,11 +125,38 @@ class OperatorConsoleIT extends OasisIT {
     }
 
     @Test
+    void jolokia_dashboardRouteDump_showsEveryCallTheChainAndTheMergeAsNodes() {
+        HttpResponse<String> routes = asOperator(request("/actuator/jolokia/search/org.apache.camel:type=routes,*")
+                .GET());
+        String mbean = null;
+        for (com.fasterxml.jackson.databind.JsonNode name : json(routes).path("value")) {
+            if (name.asText().endsWith("name=\"dashboard\"")) {
+                mbean = name.asText();
+            }
+        }
+        assertThat(mbean).isNotNull();
+        HttpResponse<String> dump = asOperator(request("/actuator/jolokia").header("Content-Type",
+                "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                "{\"type\":\"exec\",\"mbean\":\"" + mbean.replace("\"", "\\\"")
+                        + "\",\"operation\":\"dumpRouteAsXml()\"}")));
+
+        assertThat(dump.statusCode()).isEqualTo(200);
+        String xml = json(dump).path("value").asText();
+        assertThat(xml).contains("id=\"dashboard.fan-out\"", "id=\"dashboard.loyalty-chain\"",
+                "id=\"dashboard.render\"", "aggregationStrategy=\"partsAggregation\"");
+        for (String part : new String[] {"profile", "orders", "recommendations", "cart", "loyalty",
+                "tierRecommendations"}) {
+            assertThat(xml).contains("id=\"dashboard.call-" + part + "\"");
+        }
+        assertThat(xml).contains("upstream:orders").doesNotContain("direct:");
+    }
+
+    @Test
     void jolokia_showsCamelRoutesAndInvokesAnOasisOperation() {
         HttpResponse<String> routes = asOperator(request("/actuator/jolokia/search/org.apache.camel:type=routes,*")
                 .GET());
         assertThat(routes.statusCode()).isEqualTo(200);
-        assertThat(routes.body()).contains("name=\\\"dashboard\\\"").contains("dashboard-orders");
+        assertThat(routes.body()).contains("name=\\\"dashboard\\\"");
 
         HttpResponse<String> invoked = asOperator(request("/actuator/jolokia").header("Content-Type",
                 "application/json").POST(HttpRequest.BodyPublishers.ofString(

@@ -1,4 +1,4 @@
-package io.oasis.compose;
+package io.oasis.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

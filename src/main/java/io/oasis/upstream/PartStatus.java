@@ -1,4 +1,4 @@
-package io.oasis.compose;
+package io.oasis.upstream;
 
 /** What became of one part of an answer; the manifest reports it in lower case. */
 public enum PartStatus {

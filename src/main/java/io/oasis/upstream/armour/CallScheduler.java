@@ -1,4 +1,4 @@
-package io.oasis.upstream;
+package io.oasis.upstream.armour;
 
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * runs them all; what they trigger is short (cancel a future, start a non-blocking request).
  */
 @Component
-public class CallScheduler implements DisposableBean {
+public class CallScheduler implements CallClock, DisposableBean {
 
     private final ScheduledThreadPoolExecutor timer;
 
@@ -27,11 +27,18 @@ public class CallScheduler implements DisposableBean {
         timer.setRemoveOnCancelPolicy(true);
     }
 
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
     /** Cancels the call at its deadline: cancelling the client's future completes the call as timed out. */
+    @Override
     public ScheduledFuture<?> cancelAfter(Future<?> call, long nanos) {
         return timer.schedule(() -> call.cancel(true), nanos, TimeUnit.NANOSECONDS);
     }
 
+    @Override
     public ScheduledFuture<?> schedule(Runnable task, long nanos) {
         return timer.schedule(task, nanos, TimeUnit.NANOSECONDS);
     }
