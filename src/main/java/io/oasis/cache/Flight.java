@@ -30,6 +30,9 @@ public final class Flight<R> {
     void complete(R outcome) {
         List<Consumer<R>> toCall;
         synchronized (this) {
+            if (result != null) {
+                return; // landed already (an aborted request lands its call too)
+            }
             result = outcome;
             toCall = new ArrayList<>(waiters);
             waiters.clear();

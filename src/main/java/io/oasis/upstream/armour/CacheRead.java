@@ -10,6 +10,8 @@ import io.oasis.cache.Flight;
 import io.oasis.cache.UpstreamCache;
 import io.oasis.upstream.Failure;
 import io.oasis.upstream.PartStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The upstream's cache, before any call: the local tier, then Redis; fresh answers at once; within
@@ -19,6 +21,8 @@ import io.oasis.upstream.PartStatus;
  * A request with an injected fault bypasses the cache.
  */
 public final class CacheRead implements Stage<PartCall, PartOutcome> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CacheRead.class);
 
     private final CallClock clock;
 
@@ -38,7 +42,7 @@ public final class CacheRead implements Stage<PartCall, PartOutcome> {
         CachedValue local = cache.local(key);
         if (!answered(call, next, done, local)) {
             call.staleCandidate(local);
-            cache.remote(key, remote -> afterRemote(call, next, done, remote));
+            cache.remote(key, remote -> guarded(call, () -> afterRemote(call, next, done, remote)));
         }
     }
 
@@ -92,6 +96,9 @@ public final class CacheRead implements Stage<PartCall, PartOutcome> {
                 }
                 cache.count(UpstreamCache.Result.MISS);
                 call.cacheOutcome("miss");
+                // whatever happens to this request, its waiters get an end
+                call.beforeAbort(() -> cache.land(key, mine, PartOutcome.failed(Failure.INTERNAL,
+                        "internal error in the shared call", 0)));
                 next.run(call, outcome -> {
                     store(call, outcome);
                     cache.land(key, mine, outcome);
@@ -104,11 +111,11 @@ public final class CacheRead implements Stage<PartCall, PartOutcome> {
         cache.count(UpstreamCache.Result.COALESCED);
         call.cacheOutcome("coalesced");
         AtomicBoolean answered = new AtomicBoolean();
-        Consumer<PartOutcome> once = outcome -> {
+        Consumer<PartOutcome> once = outcome -> guarded(call, () -> {
             if (answered.compareAndSet(false, true)) {
                 fetched(call, outcome, done);
             }
-        };
+        });
         if (flight == null || !flight.join(once)) {
             // the call landed in between: take its result, or start afresh if it is already gone
             PartOutcome landed = flight == null ? null : flight.result();
@@ -134,12 +141,24 @@ public final class CacheRead implements Stage<PartCall, PartOutcome> {
             Flight<PartOutcome> mine = cache.startFlight(key);
             if (mine != null) {
                 PartCall refresh = call.refresh(clock.nanoTime() + timeout);
-                next.run(refresh, outcome -> {
+                refresh.beforeAbort(() -> cache.land(key, mine, PartOutcome.failed(Failure.INTERNAL,
+                        "internal error refreshing", 0)));
+                guarded(refresh, () -> next.run(refresh, outcome -> {
                     store(refresh, outcome);
                     cache.land(key, mine, outcome);
-                });
+                }));
             }
         });
+    }
+
+    /** A step on a Redis, timer or I/O thread: what it throws aborts the part instead of losing it. */
+    private static void guarded(PartCall call, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.error("{}: unexpected failure reading the cache", call.spec().part(), e);
+            call.abort(e);
+        }
     }
 
     private static void store(PartCall call, PartOutcome outcome) {

@@ -1,5 +1,6 @@
 package io.oasis.upstream.armour;
 
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.oasis.resilience.FaultInjection;
@@ -17,12 +18,14 @@ public final class Fetch {
     private final String traceparent;
     private final long startNanos;
     private final long deadlineNanos;
+    private final Consumer<Throwable> abort;
     private FaultInjection.Fault fault;
     private volatile int attempts;
     private volatile long attemptTimeoutNanos;
 
     public Fetch(Upstream upstream, String target, Function<String, String> headers, String traceparent,
-                 FaultInjection.Fault fault, long startNanos, long deadlineNanos) {
+                 FaultInjection.Fault fault, long startNanos, long deadlineNanos, Consumer<Throwable> abort) {
+        this.abort = abort;
         this.upstream = upstream;
         this.target = target;
         this.headers = headers;
@@ -56,6 +59,11 @@ public final class Fetch {
 
     public long deadlineNanos() {
         return deadlineNanos;
+    }
+
+    /** Ends the part this fetch serves after a stage threw (see {@link PartCall#abort}). */
+    void abort(Throwable e) {
+        abort.accept(e);
     }
 
     /** The fault injected into this request, once: the first attempt takes it. */

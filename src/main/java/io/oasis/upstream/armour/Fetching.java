@@ -21,7 +21,7 @@ public final class Fetching implements Stage<PartCall, PartOutcome> {
         Upstream upstream = call.upstream();
         upstream.protection().retryBudget().recordCall();
         Fetch fetch = new Fetch(upstream, call.target(), call.composition()::header, Tracing.traceparent(call.span()),
-                call.composition().fault(upstream.name()), clock.nanoTime(), call.deadlineNanos());
+                call.composition().fault(upstream.name()), clock.nanoTime(), call.deadlineNanos(), call::abort);
         attempts.run(fetch, ended -> done.accept(ended.ok() ? PartOutcome.ok(ended.value(), fetch.attempts())
                 : PartOutcome.failed(ended.failure(), ended.reason(), fetch.attempts())));
     }

@@ -2,11 +2,13 @@ package io.oasis.upstream.armour;
 
 import java.util.function.Consumer;
 
-import io.oasis.upstream.Failure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A step that runs later, on a timer or an I/O thread: whatever it throws ends the call instead of the thread. */
+/**
+ * A step that runs later, on a timer, Redis or I/O thread: whatever it throws is logged and aborts the part
+ * ({@link PartCall#abort}) instead of killing the thread or leaving the request waiting.
+ */
 final class Guarded {
 
     private static final Logger LOG = LoggerFactory.getLogger(Guarded.class);
@@ -14,13 +16,13 @@ final class Guarded {
     private Guarded() {
     }
 
-    static Runnable step(Runnable step, Consumer<Attempted> done) {
+    static Runnable step(Runnable step, Consumer<Throwable> abort) {
         return () -> {
             try {
                 step.run();
             } catch (RuntimeException e) {
                 LOG.error("unexpected failure in a delayed step of the call", e);
-                done.accept(Attempted.refused(Failure.INTERNAL, "internal error in a delayed step of the call"));
+                abort.accept(e);
             }
         };
     }

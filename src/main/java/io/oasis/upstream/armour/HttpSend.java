@@ -55,21 +55,21 @@ public final class HttpSend implements Stage<Fetch, Attempted> {
                 request.setHeader(header, value);
             }
         }
-        Attempt attempt = new Attempt(upstream.name(), timeout, done);
+        Attempt attempt = new Attempt(fetch, timeout, done);
         attempt.started(upstream.send(request, attempt));
     }
 
     /** One request on the wire: ended once, by the answer, a failure, or the deadline cancelling it. */
     private final class Attempt implements FutureCallback<UpstreamAnswer> {
 
-        private final String upstream;
+        private final Fetch fetch;
         private final long timeoutNanos;
         private final long start = clock.nanoTime();
         private final Consumer<Attempted> done;
         private volatile ScheduledFuture<?> timer;
 
-        Attempt(String upstream, long timeoutNanos, Consumer<Attempted> done) {
-            this.upstream = upstream;
+        Attempt(Fetch fetch, long timeoutNanos, Consumer<Attempted> done) {
+            this.fetch = fetch;
             this.timeoutNanos = timeoutNanos;
             this.done = done;
         }
@@ -90,7 +90,7 @@ public final class HttpSend implements Stage<Fetch, Attempted> {
             if (ex instanceof UpstreamAnswer.TooLarge tooLarge) {
                 ended(Attempted.failed(Failure.MALFORMED, "upstream " + tooLarge.getMessage()));
             } else {
-                LOG.debug("{}: the call failed: {}", upstream, ex.toString());
+                LOG.debug("{}: the call failed: {}", fetch.upstream().name(), ex.toString());
                 ended(Attempted.failed(classify(ex), describe(ex)));
             }
         }
@@ -109,9 +109,9 @@ public final class HttpSend implements Stage<Fetch, Attempted> {
             }
             try {
                 done.accept(attempted);
-            } catch (Throwable e) {
-                LOG.error("{}: unexpected failure after an attempt", upstream, e);
-                done.accept(Attempted.failed(Failure.INTERNAL, "internal error after the call"));
+            } catch (RuntimeException e) {
+                LOG.error("{}: unexpected failure after an attempt", fetch.upstream().name(), e);
+                fetch.abort(e);
             }
         }
     }

@@ -27,6 +27,6 @@ public final class InjectedFault implements Stage<Fetch, Attempted> {
             } else {
                 next.run(fetch, done);
             }
-        }, done), fault.delayNanos());
+        }, fetch::abort), fault.delayNanos());
     }
 }

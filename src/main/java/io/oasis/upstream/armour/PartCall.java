@@ -1,5 +1,7 @@
 package io.oasis.upstream.armour;
 
+import java.util.function.Consumer;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.oasis.cache.CachedValue;
 import io.oasis.compose.Composition;
@@ -27,6 +29,8 @@ public final class PartCall {
     private volatile CachedValue staleCandidate;
     /** hit, stale, miss, coalesced; null while the cache is not consulted */
     private volatile String cacheOutcome;
+    /** What ends the part when a stage fails unexpectedly: cleanups first, then the part's own end. */
+    private volatile Consumer<Throwable> abort = e -> { };
 
     public PartCall(CallSpec spec, Composition composition, Parts earlier, Span span, long startNanos) {
         this(spec, composition, earlier, span, startNanos, composition.deadlineNanos());
@@ -40,6 +44,28 @@ public final class PartCall {
         this.span = span;
         this.startNanos = startNanos;
         this.deadlineNanos = deadlineNanos;
+    }
+
+    /** Ends the part this way when a stage throws (set by whoever waits for it: the producer). */
+    public void onAbort(Consumer<Throwable> handler) {
+        this.abort = handler;
+    }
+
+    /** Runs first when the part is aborted: e.g. lands the shared call this request started, so nobody waits on it. */
+    void beforeAbort(Runnable cleanup) {
+        Consumer<Throwable> then = abort;
+        this.abort = e -> {
+            cleanup.run();
+            then.accept(e);
+        };
+    }
+
+    /**
+     * Ends the part after a stage threw: on a timer, Redis or I/O thread re-running the stages could release a
+     * permit twice, so the part ends here instead, once, as an internal failure under its policy.
+     */
+    public void abort(Throwable e) {
+        abort.accept(e);
     }
 
     /** The same call refreshing the cache in the background: no request waits for it, it has its own deadline. */

@@ -29,7 +29,7 @@ public final class RateLimit implements Stage<Fetch, Attempted> {
                                     ? "not called: the shared rate limit cannot be checked (Redis unreachable)"
                                     : REACHED));
                         }
-                    }, done).run());
+                    }, fetch::abort).run());
         } else if (limit.bucket().tryConsume(1)) {
             next.run(fetch, done);
         } else {

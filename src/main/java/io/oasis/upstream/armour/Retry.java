@@ -32,7 +32,7 @@ public final class Retry implements Stage<Fetch, Attempted> {
                     return;
                 }
                 Consumer<Attempted> again = this;
-                clock.schedule(Guarded.step(() -> next.run(fetch, again), done), delay);
+                clock.schedule(Guarded.step(() -> next.run(fetch, again), fetch::abort), delay);
             }
         });
     }

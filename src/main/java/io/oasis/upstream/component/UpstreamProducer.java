@@ -48,15 +48,11 @@ final class UpstreamProducer extends DefaultAsyncProducer {
                 component.tracing().call(composition.span(), spec.upstream().name(), spec.part()),
                 component.clock().nanoTime());
         Completion completion = new Completion(exchange, call, callback);
+        call.onAbort(completion::abort);
         try {
             component.armour().call(call, completion::complete);
         } catch (RuntimeException e) {
-            try (RequestContext.Scope ignored = component.context().enter(composition)) {
-                LOG.error("{}: unexpected failure in the call", spec.part(), e);
-            }
-            call.span().end();
-            completion.complete(new PartOutcome(spec.required() ? PartStatus.FAILED : PartStatus.DEFAULT,
-                    spec.fallback(), Failure.INTERNAL, "internal error preparing the call", -1, 0));
+            call.abort(e);
         }
         return completion.returned();
     }
@@ -100,6 +96,17 @@ final class UpstreamProducer extends DefaultAsyncProducer {
                     }
                 }
             }
+        }
+
+        /** A stage threw: the part ends as an internal failure under its policy, logged with its request. */
+        void abort(Throwable e) {
+            CallSpec spec = call.spec();
+            try (RequestContext.Scope ignored = endpoint.getComponent().context().enter(call.composition())) {
+                LOG.error("{}: unexpected failure in the call", spec.part(), e);
+            }
+            call.span().end();
+            complete(new PartOutcome(spec.required() ? PartStatus.FAILED : PartStatus.DEFAULT, spec.fallback(),
+                    Failure.INTERNAL, "internal error in the call", -1, 0));
         }
 
         /** What process returns: true when the part already ended (then the callback is called here). */

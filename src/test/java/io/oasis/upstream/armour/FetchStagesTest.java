@@ -77,6 +77,28 @@ class FetchStagesTest {
     }
 
     @Test
+    void retry_attemptThrowsOnTheTimerThread_abortsThePartOnceAndEndsNothingTwice() {
+        Upstream u = upstream(null, new UpstreamSettings.Retry(3, Duration.ofMillis(10), Duration.ofMillis(10), 1.0,
+                100, Duration.ofSeconds(10)), null);
+        List<Throwable> aborted = new ArrayList<>();
+        Fetch fetch = ManualCallClock.fetch(u, clock, 1000, aborted::add);
+        AtomicInteger calls = new AtomicInteger();
+        new Retry(clock).run(fetch, (f, d) -> {
+            f.attempted();
+            if (calls.incrementAndGet() == 2) {
+                throw new IllegalStateException("bug in a stage");
+            }
+            d.accept(status(503));
+        }, ended::add);
+
+        clock.advanceMillis(10);
+
+        assertThat(aborted).singleElement().satisfies(e -> assertThat(e).hasMessage("bug in a stage"));
+        assertThat(ended).isEmpty();
+        assertThat(clock.pending()).isZero();
+    }
+
+    @Test
     void retry_404_isNotRetried() {
         Upstream u = upstream(null, new UpstreamSettings.Retry(3, Duration.ofMillis(10), Duration.ofMillis(10), 1.0,
                 100, Duration.ofSeconds(10)), null);
@@ -163,7 +185,9 @@ class FetchStagesTest {
         Upstream u = upstream(null, null, null);
         Fetch fetch = new Fetch(u, "/x", h -> null, "tp", new io.oasis.resilience.FaultInjection.Fault(
                 Duration.ofMillis(30).toNanos(), 500), clock.nanoTime(), clock.nanoTime() + Duration.ofSeconds(1)
-                .toNanos());
+                .toNanos(), e -> {
+                    throw new AssertionError("aborted", e);
+                });
         new InjectedFault(clock).run(fetch, (f, d) -> {
             throw new AssertionError("called inside");
         }, ended::add);

@@ -53,8 +53,15 @@ final class ManualCallClock implements CallClock {
     }
 
     static Fetch fetch(Upstream upstream, ManualCallClock clock, long budgetMillis) {
+        return fetch(upstream, clock, budgetMillis, e -> {
+            throw new AssertionError("aborted", e);
+        });
+    }
+
+    static Fetch fetch(Upstream upstream, ManualCallClock clock, long budgetMillis,
+                       java.util.function.Consumer<Throwable> abort) {
         return new Fetch(upstream, "/x", h -> null, "00-0-0-00", null, clock.nanoTime(),
-                clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis));
+                clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis), abort);
     }
 
     private static final class Task implements ScheduledFuture<Object> {
