@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 /**
  * Joins the branches of an endpoint's fan-out (multicast) and its chains (enrich): the parts each branch brought
  * back are merged into the exchange that goes on, and its body becomes the JSON object of the parts so far, for
- * the steps after it. A branch that failed with an exception (a step other than a call) becomes a failed required
+ * the steps after it (made once: when the multicast completes, or at the enrich's one merge). A branch that failed with an exception (a step other than a call) becomes a failed required
  * part named after its route, instead of Camel dropping it or turning the whole answer into an unexplained 500.
  */
 @Component("partsAggregation")
@@ -39,12 +39,26 @@ public class PartsAggregationStrategy implements AggregationStrategy {
         Exchange into = oldExchange != null ? oldExchange : newExchange;
         Parts merged = (oldExchange == null ? Parts.NONE : Parts.of(oldExchange)).merge(brought);
         into.setProperty(Parts.PROPERTY, merged);
+        if (newExchange.getProperty(ExchangePropertyKey.MULTICAST_INDEX) == null) {
+            // an enrich at the route's top level merges once and has no completion
+            body(into);
+        }
+        return into;
+    }
+
+    @Override
+    public void onCompletion(Exchange exchange, Exchange inputExchange) {
+        if (exchange != null) {
+            body(exchange);
+        }
+    }
+
+    private void body(Exchange exchange) {
         ObjectNode body = json.createObjectNode();
-        for (PartResult part : merged.list()) {
+        for (PartResult part : Parts.of(exchange).list()) {
             body.set(part.name(), part.value());
         }
-        into.getMessage().setBody(body);
-        return into;
+        exchange.getMessage().setBody(body);
     }
 
     private static PartResult failedBranch(Exchange branch) {

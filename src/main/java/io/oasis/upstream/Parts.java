@@ -3,7 +3,9 @@ package io.oasis.upstream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.camel.Exchange;
 
@@ -58,13 +60,16 @@ public final class Parts {
         if (parts.length == 0) {
             return other;
         }
-        Parts merged = this;
-        for (PartResult p : other.parts) {
-            if (merged.get(p.name()) != p) {
-                merged = merged.with(p);
-            }
+        Map<String, PartResult> byName = new LinkedHashMap<>((parts.length + other.parts.length) * 2);
+        for (PartResult p : parts) {
+            byName.put(p.name(), p);
         }
-        return merged;
+        for (PartResult p : other.parts) {
+            byName.put(p.name(), p);
+        }
+        PartResult[] merged = byName.values().toArray(PartResult[]::new);
+        Arrays.sort(merged, ORDER);
+        return new Parts(merged);
     }
 
     /** The part of that name, or null when it has not arrived (not called, or called in a parallel branch). */
@@ -79,9 +84,5 @@ public final class Parts {
 
     public List<PartResult> list() {
         return Arrays.asList(parts);
-    }
-
-    public boolean isEmpty() {
-        return parts.length == 0;
     }
 }
