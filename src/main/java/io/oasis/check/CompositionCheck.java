@@ -196,6 +196,8 @@ public class CompositionCheck {
         Map<String, Map<String, RouteCalls.Call>> byEndpoint = byEndpoint();
         byEndpoint.forEach((endpoint, calls) -> {
             List<String> accepted = contracts.get(endpoint).parameterNames();
+            // a circle is reported as one; its calls are necessarily also "not before" each other
+            List<String> circle = circle(calls);
             for (RouteCalls.Call call : calls.values()) {
                 List<UrlTemplate.Placeholder> placeholders = new ArrayList<>(call.spec().url().placeholders());
                 call.spec().tags().placeholders().stream().filter(p -> !"response".equals(p.part()))
@@ -220,8 +222,7 @@ public class CompositionCheck {
                         errors.add(error("unknown-part", file, where, "{" + p.name() + "}: endpoint "
                                 + endpoint + " has no part named " + p.part() + " (it has " + calls.keySet() + ")",
                                 "Name an earlier call of the same endpoint."));
-                    } else if (p.fromPart() && !call.before().contains(p.part())
-                            && !call.spec().url().dependencies().isEmpty() && circle(calls) == null) {
+                    } else if (p.fromPart() && circle == null && !call.before().contains(p.part())) {
                         errors.add(error("part-not-before", file, where, "{" + p.name() + "}: part " + p.part()
                                 + " cannot have arrived when " + call.spec().part() + " is called (it is wired in "
                                 + "parallel with it, or after it)", "Call " + call.spec().part() + " after "
@@ -229,7 +230,6 @@ public class CompositionCheck {
                     }
                 }
             }
-            List<String> circle = circle(calls);
             if (circle != null) {
                 RouteCalls.Call call = calls.get(circle.get(0));
                 errors.add(error("dependency-cycle", file(call.routeId(), endpoint), "route " + call.routeId()

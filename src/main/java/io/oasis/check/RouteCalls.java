@@ -19,7 +19,6 @@ import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.SendDefinition;
 import org.apache.camel.processor.SendProcessor;
-import org.apache.camel.spi.IdAware;
 
 /**
  * The upstream calls of the endpoint routes as their steps wire them, followed into {@code direct:} routes: for
@@ -131,9 +130,6 @@ final class RouteCalls {
         Processor processor = step.getId() == null ? null : camelContext.getProcessor(step.getId());
         if (processor instanceof SendProcessor send) {
             return send.getDestination();
-        }
-        if (processor instanceof IdAware && processor instanceof org.apache.camel.EndpointAware aware) {
-            return aware.getEndpoint();
         }
         try {
             String resolved = camelContext.resolvePropertyPlaceholders(uri);

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Each lint on a small composition built by hand: quiet when the numbers fit, one finding naming the fix when not. */
 class LintsTest {
 
-    private static final CheckProperties BOUNDS = new CheckProperties(24, 1.2, false);
+    private static final CheckProperties BOUNDS = new CheckProperties(24, 1.2, true);
     private static final String FILE = "routes/endpoints/shop.camel.yaml";
 
     private final Map<String, UpstreamSettings> upstreams = new LinkedHashMap<>();
