@@ -20,7 +20,8 @@ public final class CheckCommand {
     /** Settings that make a start a check: nothing listens, sends or runs. */
     private static final List<String> CHECK_ONLY = List.of("--camel.main.auto-startup=false",
             "--oasis.demo.embedded=false", "--oasis.alerting.enabled=false", "--server.port=0",
-            "--spring.main.banner-mode=off", "--spring.jmx.enabled=false", "--camel.main.jmx-enabled=false",
+            "--spring.main.banner-mode=off", "--oasis.check.route-schema=true", "--spring.jmx.enabled=false",
+            "--camel.main.jmx-enabled=false",
             // the findings are printed below, not logged, and a failed check is not an application crash
             "--logging.level.root=ERROR", "--logging.level.io.oasis.check=OFF",
             "--logging.level.org.springframework.boot.diagnostics=OFF",
