@@ -9,9 +9,16 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.oasis.testkit.InventoryDatabase;
 import io.oasis.testkit.OasisIT;
 import io.oasis.testkit.UpstreamStubs;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.yaml.snakeyaml.Yaml;
@@ -24,6 +31,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * run against it, so that the guide cannot drift from what works.
  */
 class GuideIT extends OasisIT {
+
+    /** The database the guide's shelf endpoint reads (in production, spring.datasource.* makes it). */
+    @TestConfiguration
+    static class Database {
+
+        @Bean
+        DataSource dataSource() {
+            return InventoryDatabase.create();
+        }
+    }
+
+    @AfterEach
+    void healthyDatabase() {
+        InventoryDatabase.healthy();
+    }
 
     private static final Path GUIDE = Path.of("docs/guide.md");
     private static final Path ROUTES = routeFolder();
@@ -43,9 +65,12 @@ class GuideIT extends OasisIT {
     private static Path routeFolder() {
         try {
             Path folder = Files.createTempDirectory("guide-routes");
-            Files.writeString(folder.resolve("account.camel.yaml"), block("routes/endpoints/account.camel.yaml"));
+            for (String endpoint : new String[] {"account", "shelf"}) {
+                Files.writeString(folder.resolve(endpoint + ".camel.yaml"),
+                        block("routes/endpoints/" + endpoint + ".camel.yaml"));
+                folder.resolve(endpoint + ".camel.yaml").toFile().deleteOnExit();
+            }
             folder.toFile().deleteOnExit();
-            folder.resolve("account.camel.yaml").toFile().deleteOnExit();
             return folder;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -57,8 +82,10 @@ class GuideIT extends OasisIT {
         registry.add("camel.main.routes-include-pattern", () -> "classpath:routes/*.camel.yaml,"
                 + "classpath:routes/endpoints/*.camel.yaml,classpath:routes/alerting/*.camel.yaml,"
                 + "classpath:test-routes/*.camel.yaml,file:" + ROUTES + "/*.camel.yaml");
-        Map<String, Object> settings = new Yaml().load(block("application.yaml"));
-        flatten("", settings, new LinkedHashMap<>()).forEach((key, value) -> registry.add(key, () -> value));
+        for (String file : new String[] {"application.yaml", "shelf.application.yaml"}) {
+            Map<String, Object> settings = new Yaml().load(block(file));
+            flatten("", settings, new LinkedHashMap<>()).forEach((key, value) -> registry.add(key, () -> value));
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -93,5 +120,22 @@ class GuideIT extends OasisIT {
         UpstreamStubs.failing("profile", 500);
 
         assertThatAnswer(get("/api/account?userId=42")).isProblem(502, "urn:oasis:problem:upstream-failed");
+    }
+
+    @Test
+    void shelf_allHealthy_answersTheProfileAndTheStockRows() {
+        JsonNode answer = json(get("/api/shelf?userId=42"));
+
+        assertThat(answer.path("stock").toString())
+                .isEqualTo("[{\"SKU\":\"sku-1\",\"QUANTITY\":3},{\"SKU\":\"sku-2\",\"QUANTITY\":0}]");
+        assertThat(answer.path("profile").path("userId").asText()).isEqualTo("42");
+    }
+
+    @Test
+    void shelf_databaseDown_stockTakesItsDefaultAndTheAnswerIsDegraded() {
+        InventoryDatabase.tableGone();
+
+        assertThatAnswer(get("/api/shelf?userId=42")).isOk().isDegradedIn("stock")
+                .hasPartStatus("stock", "default").hasPartReasonContaining("stock", "backend failed: ");
     }
 }

@@ -74,6 +74,20 @@ public class CompositionCheck {
      */
     @EventListener(ApplicationStartedEvent.class)
     public void check() {
+        if (!camelContext.isStarted()) {
+            // started later (camel-test-spring-junit5 starts it after the Spring context): check the routes then,
+            // failing that start
+            try {
+                camelContext.addStartupListener((context, alreadyStarted) -> failOnErrors());
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot wait for Camel to start to check its routes", e);
+            }
+            return;
+        }
+        failOnErrors();
+    }
+
+    private void failOnErrors() {
         if (run().stream().anyMatch(f -> f.severity() == Finding.Severity.ERROR)) {
             throw new CheckFailure(findings);
         }
@@ -83,7 +97,9 @@ public class CompositionCheck {
     public List<Finding> run() {
         List<Finding> found = new ArrayList<>(structure());
         Lints.run(model(), bounds).forEach(f -> found.add(f.file() != null ? f : f.in(origin(f.subject()))));
-        found.addAll(routeFiles());
+        if (bounds.routeSchema()) {
+            found.addAll(RouteSchema.checkRouteFiles(camelContext));
+        }
         found.addAll(inlineSecrets());
         found.addAll(unboundTokens());
         found.sort((a, b) -> a.severity().compareTo(b.severity()));
@@ -114,29 +130,6 @@ public class CompositionCheck {
                     "Set it to the audience your issuer puts into the tokens meant for Oasis."));
         }
         return unbound;
-    }
-
-    /** Every YAML route file in force against Camel's YAML DSL schema. */
-    private List<Finding> routeFiles() {
-        List<Finding> found = new ArrayList<>();
-        if (!bounds.routeSchema()) {
-            return found;
-        }
-        RouteSchema schema = RouteSchema.load();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (Route route : camelContext.getRoutes()) {
-            org.apache.camel.spi.Resource resource = route.getSourceResource();
-            if (resource == null || !resource.getLocation().endsWith(".yaml") || !seen.add(resource.getLocation())) {
-                continue;
-            }
-            try (java.io.InputStream in = resource.getInputStream()) {
-                found.addAll(schema.check(shortLocation(resource.getLocation()), in));
-            } catch (java.io.IOException e) {
-                found.add(error("route-schema", shortLocation(resource.getLocation()), "(file)",
-                        "cannot be read again: " + e.getMessage(), "Check the file's permissions."));
-            }
-        }
-        return found;
     }
 
     /** A key that names a secret: its value belongs in the environment or a mounted file, not in a config file. */
@@ -193,6 +186,13 @@ public class CompositionCheck {
                         "Set endpoint to the id of the route that calls direct:" + endpoint + "-<part>."));
             }
         }
+        for (String step : RouteCalls.commonPoolTimeouts(camelContext)) {
+            String route = step.substring(0, step.indexOf(':'));
+            errors.add(error("breaker-common-pool", file(route), "route " + step, "circuitBreaker with "
+                    + "timeoutEnabled but no timeoutExecutorService: its tasks would run on the JDK's common pool, "
+                    + "shared by the whole JVM", "Add timeoutExecutorService: " + io.oasis.compose.BackendCallPool.NAME
+                    + " to its resilience4jConfiguration."));
+        }
         Map<String, Map<String, RouteCalls.Call>> byEndpoint = byEndpoint();
         byEndpoint.forEach((endpoint, calls) -> {
             List<String> accepted = contracts.get(endpoint).parameterNames();
@@ -218,7 +218,7 @@ public class CompositionCheck {
                                 + "not a parameter of endpoint " + endpoint + " (it accepts " + accepted + ")",
                                 "Declare it under oasis.endpoints." + endpoint + ".parameters, or fix the name."));
                     }
-                    if (p.fromPart() && !calls.containsKey(p.part())) {
+                    if (p.fromPart() && !calls.containsKey(p.part()) && !call.before().contains(p.part())) {
                         errors.add(error("unknown-part", file, where, "{" + p.name() + "}: endpoint "
                                 + endpoint + " has no part named " + p.part() + " (it has " + calls.keySet() + ")",
                                 "Name an earlier call of the same endpoint."));
@@ -294,7 +294,8 @@ public class CompositionCheck {
         List<CompositionModel.Call> calls = byEndpoint().values().stream().flatMap(m -> m.values().stream())
                 .map(c -> new CompositionModel.Call(c.endpoint(), c.spec().part(), c.spec().upstream().name(),
                         template.endpointOf(c.routeId()) != null ? c.routeId()
-                                : c.routeId() + " call " + c.spec().part(), List.copyOf(c.spec().url().dependencies()), c.spec().stale(),
+                                : c.routeId() + " call " + c.spec().part(),
+                        List.copyOf(c.spec().url().dependencies()), c.spec().stale(),
                         file(c.routeId(), c.endpoint()))).toList();
         Map<String, UpstreamSettings> settings = new HashMap<>();
         for (Upstream upstream : upstreams.all().values()) {

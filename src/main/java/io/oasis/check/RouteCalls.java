@@ -6,16 +6,19 @@ import java.util.List;
 import java.util.Set;
 
 import io.oasis.upstream.armour.CallSpec;
+import io.oasis.upstream.component.PartEndpoint;
 import io.oasis.upstream.component.UpstreamComponent;
 import io.oasis.upstream.component.UpstreamEndpoint;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Processor;
 import org.apache.camel.model.ChoiceDefinition;
+import org.apache.camel.model.CircuitBreakerDefinition;
 import org.apache.camel.model.EnrichDefinition;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.MulticastDefinition;
 import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.Resilience4jConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.SendDefinition;
 import org.apache.camel.processor.SendProcessor;
@@ -44,7 +47,8 @@ final class RouteCalls {
         RouteCalls walker = new RouteCalls(camelContext);
         for (RouteDefinition route : ((ModelCamelContext) camelContext).getRouteDefinitions()) {
             if (route.getEndpointUrl() != null && route.getEndpointUrl().startsWith("platform-http:")) {
-                walker.walk(route.getRouteId(), route.getRouteId(), route.getOutputs(), Set.of(), new LinkedHashSet<>());
+                walker.walk(route.getRouteId(), route.getRouteId(), route.getOutputs(), Set.of(),
+                        new LinkedHashSet<>());
             }
         }
         return walker.calls;
@@ -97,6 +101,11 @@ final class RouteCalls {
             after.add(call.spec().part());
             return after;
         }
+        if (target instanceof PartEndpoint part) {
+            Set<String> after = new LinkedHashSet<>(arrived);
+            after.add(part.getName());
+            return after;
+        }
         String direct = target != null ? target.getEndpointUri() : uri;
         if (direct.startsWith("direct:")) {
             String name = direct.substring("direct:".length()).replaceFirst("^//", "").replaceFirst("\\?.*", "");
@@ -111,6 +120,27 @@ final class RouteCalls {
             }
         }
         return arrived;
+    }
+
+    /**
+     * The circuitBreaker steps that time their task out without an executor of their own: camel-resilience4j then
+     * runs the task with CompletableFuture.supplyAsync on the JDK's common pool, a handful of threads shared by the
+     * whole JVM, where one slow backend starves every other timed step. As "route id: step id".
+     */
+    static List<String> commonPoolTimeouts(CamelContext camelContext) {
+        List<String> found = new ArrayList<>();
+        for (RouteDefinition route : ((ModelCamelContext) camelContext).getRouteDefinitions()) {
+            for (CircuitBreakerDefinition breaker : org.apache.camel.model.ProcessorDefinitionHelper
+                    .filterTypeInOutputs(route.getOutputs(), CircuitBreakerDefinition.class)) {
+                Resilience4jConfigurationDefinition config = breaker.getResilience4jConfiguration();
+                if (config != null && "true".equalsIgnoreCase(config.getTimeoutEnabled())
+                        && (config.getTimeoutExecutorService() == null
+                        || config.getTimeoutExecutorService().isBlank())) {
+                    found.add(route.getRouteId() + ": " + breaker.getId());
+                }
+            }
+        }
+        return found;
     }
 
     /** A URI of a route made from a template, with the template's parameters put in. */

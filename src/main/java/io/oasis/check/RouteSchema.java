@@ -3,6 +3,7 @@ package io.oasis.check;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -13,6 +14,9 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.spi.Resource;
 
 /**
  * A route file against Camel's own YAML DSL JSON schema ({@code schema/camelYamlDsl.json} in camel-yaml-dsl), the
@@ -55,6 +59,26 @@ final class RouteSchema {
         return new Finding(Finding.Severity.ERROR, "route-schema", file, at, "fails Camel's YAML DSL schema: "
                 + problem, "Write it as Camel's YAML DSL reference says (a string where it wants a string, a "
                 + "boolean where it wants a boolean, no property placeholder in a boolean).");
+    }
+
+    /** Every YAML route file in force, once each, against the schema. */
+    static List<Finding> checkRouteFiles(CamelContext camelContext) {
+        RouteSchema schema = load();
+        List<Finding> found = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Route route : camelContext.getRoutes()) {
+            Resource resource = route.getSourceResource();
+            if (resource == null || !resource.getLocation().endsWith(".yaml") || !seen.add(resource.getLocation())) {
+                continue;
+            }
+            String file = CompositionCheck.shortLocation(resource.getLocation());
+            try (InputStream in = resource.getInputStream()) {
+                found.addAll(schema.check(file, in));
+            } catch (IOException e) {
+                found.add(finding(file, "(file)", "cannot be read again: " + e.getMessage()));
+            }
+        }
+        return found;
     }
 
     /** Camel's schema, from camel-yaml-dsl on the class path. */

@@ -7,28 +7,22 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import io.oasis.VirtualThreads;
 import io.oasis.config.ConfigurationException;
-import org.apache.camel.CamelContext;
-import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Binds the fan-out executor into Camel's registry as {@code fanOut}: the request's own thread, or a pool (see
- * {@link FanOutProperties}). Not a Spring Executor bean on purpose: platform-http picks its request executor from
- * the Spring Executor beans.
+ * The fan-out executor, {@code fanOut} in Camel's registry: the request's own thread, or a pool (see
+ * {@link FanOutProperties}).
  */
 @Component
-public class FanOutPool implements CamelContextConfiguration, DisposableBean {
+public class FanOutPool extends RegistryExecutor {
 
     public static final String NAME = "fanOut";
 
-    private final ExecutorService executor;
-
     public FanOutPool(FanOutProperties properties, MeterRegistry registry) {
-        executor = executor(properties);
+        super(NAME, executor(properties));
         if (properties.threads() > 0) {
-            new ExecutorServiceMetrics(executor, NAME, List.of()).bindTo(registry);
+            new ExecutorServiceMetrics(executor(), NAME, List.of()).bindTo(registry);
         }
     }
 
@@ -45,20 +39,5 @@ public class FanOutPool implements CamelContextConfiguration, DisposableBean {
                     "Allow a second's worth of branches, e.g. 10000.");
         }
         return VirtualThreads.executor("oasis-fan-out", properties.threads(), properties.queue());
-    }
-
-    @Override
-    public void beforeApplicationStart(CamelContext camelContext) {
-        camelContext.getRegistry().bind(NAME, ExecutorService.class, executor);
-    }
-
-    @Override
-    public void afterApplicationStart(CamelContext camelContext) {
-        // nothing: the executor is bound before the routes that use it are created
-    }
-
-    @Override
-    public void destroy() {
-        executor.shutdownNow();
     }
 }

@@ -14,8 +14,9 @@ import org.springframework.stereotype.Component;
 /**
  * Joins the branches of an endpoint's fan-out (multicast) and its chains (enrich): the parts each branch brought
  * back are merged into the exchange that goes on, and its body becomes the JSON object of the parts so far, for
- * the steps after it (made once: when the multicast completes, or at the enrich's one merge). A branch that failed with an exception (a step other than a call) becomes a failed required
- * part named after its route, instead of Camel dropping it or turning the whole answer into an unexplained 500.
+ * the steps after it (made once: when the multicast completes, or at the enrich's one merge). A branch that failed
+ * with an exception (a step other than a call) becomes a failed required part named after its route, or its place
+ * in the multicast, instead of Camel dropping it or turning the whole answer into an unexplained 500.
  */
 @Component("partsAggregation")
 public class PartsAggregationStrategy implements AggregationStrategy {
@@ -64,7 +65,8 @@ public class PartsAggregationStrategy implements AggregationStrategy {
     private static PartResult failedBranch(Exchange branch) {
         Composition composition = branch.getProperty(Composition.PROPERTY, Composition.class);
         String route = branch.getProperty(ExchangePropertyKey.FAILURE_ROUTE_ID, String.class);
-        String name = route != null ? route
+        // a route of its own (direct:) names the branch; a step inline in the endpoint's route, its place
+        String name = route != null && (composition == null || !route.equals(composition.endpoint())) ? route
                 : "branch" + branch.getProperty(ExchangePropertyKey.MULTICAST_INDEX, 0, Integer.class);
         long offset = composition == null ? 0 : System.nanoTime() - composition.startNanos();
         return new PartResult(name, Integer.MAX_VALUE, PartStatus.FAILED, null, 0, true, 0, Failure.INTERNAL,

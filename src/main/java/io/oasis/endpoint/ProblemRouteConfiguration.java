@@ -13,6 +13,7 @@ import io.oasis.observe.RequestOutcome;
 import io.oasis.observe.Tracing;
 import io.opentelemetry.api.trace.Span;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.processor.ThrottlerRejectedExecutionException;
@@ -58,12 +59,20 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
                 .onException(ThrottlerRejectedExecutionException.class).handled(true)
                 .process(this::throttled)
                 .end()
-                .onException(RejectedExecutionException.class).handled(true)
+                // in a branch of the fan-out, what a step throws is that branch's: it reaches partsAggregation, which
+                // makes it a failed part of the answer, instead of a problem written into the branch and lost
+                .onException(RejectedExecutionException.class).onWhen(ProblemRouteConfiguration::notInABranch)
+                .handled(true)
                 .process(e -> write(e, shedding.refuse(LoadShedding.Reason.FAN_OUT_FULL)))
                 .end()
-                .onException(Exception.class).handled(true)
+                .onException(Exception.class).onWhen(ProblemRouteConfiguration::notInABranch).handled(true)
                 .process(this::unexpected)
                 .end();
+    }
+
+    /** The request's own exchange, not a copy a multicast (or split) made for one of its branches. */
+    private static boolean notInABranch(Exchange exchange) {
+        return exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) == null;
     }
 
     private void refused(Exchange exchange) {

@@ -44,6 +44,9 @@ public final class UpstreamMetrics {
                 .tag(OasisMetrics.TAG_UPSTREAM, upstream)
                 .tag(OasisMetrics.TAG_TO, e.getStateTransition().getToState().name().toLowerCase(Locale.ROOT))
                 .register(registry).increment());
+        if (pool == null) {
+            return; // reached through Camel endpoints only: no pool of Oasis'
+        }
         Gauge.builder(OasisMetrics.UPSTREAM_POOL_LEASED, pool, p -> p.getTotalStats().getLeased())
                 .tag(OasisMetrics.TAG_UPSTREAM, upstream).register(registry);
         Gauge.builder(OasisMetrics.UPSTREAM_POOL_PENDING, pool, p -> p.getTotalStats().getPending())

@@ -63,20 +63,44 @@ public final class Upstream implements AutoCloseable {
     public Upstream(String name, URI baseUrl, UpstreamSettings settings, MeterRegistry registry,
              Function<Upstream, UpstreamCache> cacheFactory, SharedLimits sharedLimits, SSLContext tls) {
         this.name = name;
-        this.host = new HttpHost(baseUrl.getScheme(), baseUrl.getHost(), baseUrl.getPort());
-        String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
-        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         this.settings = settings;
         this.responseTimeoutNanos = settings.responseTimeout().toNanos();
         this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE - 8, settings.maxBodySize().toBytes());
         this.forwardHeaders = settings.forwardHeaders().stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+        if (baseUrl == null) {
+            // reached through Camel endpoints only (sql:, jms:, ...): its breaker, bulkhead and metrics, no client
+            this.host = null;
+            this.basePath = "";
+            this.pool = null;
+            this.defaults = null;
+            this.client = null;
+        } else {
+            this.host = new HttpHost(baseUrl.getScheme(), baseUrl.getHost(), baseUrl.getPort());
+            String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
+            this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+            this.pool = pool(settings, tls);
+            this.defaults = RequestConfig.custom()
+                    .setConnectionRequestTimeout(timeout(settings.pool().acquireTimeout()))
+                    .setResponseTimeout(timeout(settings.responseTimeout()))
+                    .build();
+            this.client = client(name, pool, defaults, settings.pool());
+        }
+        this.protection = new UpstreamProtection(name, settings, sharedLimits);
+        this.metrics = new UpstreamMetrics(name, registry, pool, protection.breaker());
+        this.cache = settings.cache().enabled() ? cacheFactory.apply(this) : null;
+        if (client != null) {
+            client.start();
+        }
+    }
+
+    private static PoolingAsyncClientConnectionManager pool(UpstreamSettings settings, SSLContext tls) {
         UpstreamSettings.Pool poolSettings = settings.pool();
         PoolingAsyncClientConnectionManagerBuilder poolBuilder = PoolingAsyncClientConnectionManagerBuilder.create();
         if (tls != null) {
             // the bundle's trust store and client certificate; host names verified as by default
             poolBuilder.setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(tls).buildAsync());
         }
-        this.pool = poolBuilder
+        return poolBuilder
                 .setMaxConnTotal(poolSettings.maxConnections())
                 .setMaxConnPerRoute(poolSettings.maxConnections())
                 .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.STRICT)
@@ -87,11 +111,11 @@ public final class Upstream implements AutoCloseable {
                         .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                         .build())
                 .build();
-        this.defaults = RequestConfig.custom()
-                .setConnectionRequestTimeout(timeout(poolSettings.acquireTimeout()))
-                .setResponseTimeout(timeout(settings.responseTimeout()))
-                .build();
-        this.client = HttpAsyncClients.custom()
+    }
+
+    private static CloseableHttpAsyncClient client(String name, PoolingAsyncClientConnectionManager pool,
+                                                   RequestConfig defaults, UpstreamSettings.Pool poolSettings) {
+        return HttpAsyncClients.custom()
                 .setConnectionManager(pool)
                 .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
                 .setIOReactorConfig(IOReactorConfig.custom()
@@ -115,10 +139,11 @@ public final class Upstream implements AutoCloseable {
                 .disableConnectionState()
                 .setUserAgent("oasis")
                 .build();
-        this.protection = new UpstreamProtection(name, settings, sharedLimits);
-        this.metrics = new UpstreamMetrics(name, registry, pool, protection.breaker());
-        this.cache = settings.cache().enabled() ? cacheFactory.apply(this) : null;
-        this.client.start();
+    }
+
+    /** Has a base URL: {@code upstream:} calls reach it over HTTP. Without, only Camel endpoints reach it. */
+    public boolean http() {
+        return client != null;
     }
 
     public String name() {
@@ -167,8 +192,9 @@ public final class Upstream implements AutoCloseable {
                 .build();
     }
 
+    /** The pool's figures; all zero for an upstream reached through Camel endpoints only. */
     public PoolStats poolStats() {
-        return pool.getTotalStats();
+        return pool == null ? new PoolStats(0, 0, 0, 0) : pool.getTotalStats();
     }
 
     /** Sends the request on this upstream's pool; the callback runs on the client's I/O thread. */
@@ -179,7 +205,9 @@ public final class Upstream implements AutoCloseable {
 
     @Override
     public void close() {
-        client.close(CloseMode.GRACEFUL);
+        if (client != null) {
+            client.close(CloseMode.GRACEFUL);
+        }
     }
 
     private static Timeout timeout(Duration d) {

@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class Upstreams implements DisposableBean {
 
-    private static final String PREFIX = "oasis.upstreams.";
+    public static final String PREFIX = "oasis.upstreams.";
 
     private final Map<String, Upstream> byName = new LinkedHashMap<>();
     private final Set<String> forwardedHeaders = new LinkedHashSet<>();
@@ -77,7 +77,9 @@ public class Upstreams implements DisposableBean {
             }
             UpstreamSettings settings = toldOfCaller(own.over(base), identity.upstreams().get(name));
             List<String> vary = varyHeaders(key, settings, identityHeaders);
-            URI url = baseUrl(key, settings.baseUrl());
+            // no base-url: reached through Camel endpoints only (a part: after sql:, jms:, ...), never by upstream:
+            URI url = settings.baseUrl() == null || settings.baseUrl().isBlank() ? null
+                    : baseUrl(key, settings.baseUrl());
             Upstream upstream = new Upstream(name, url, settings, registry,
                     u -> new UpstreamCache(name, settings.cache(), vary, shared, clock, json, registry), sharedLimits,
                     tls(key, url, settings.tlsBundle(), ssl));
@@ -109,7 +111,7 @@ public class Upstreams implements DisposableBean {
         if (bundle == null || bundle.isBlank()) {
             return null;
         }
-        if (!"https".equalsIgnoreCase(base.getScheme())) {
+        if (base == null || !"https".equalsIgnoreCase(base.getScheme())) {
             throw new ConfigurationException(key + ".tls-bundle", bundle, "the base-url " + base + " is not https",
                     "Use an https:// base-url, or remove tls-bundle.");
         }
@@ -179,10 +181,6 @@ public class Upstreams implements DisposableBean {
     }
 
     private static URI baseUrl(String key, String baseUrl) {
-        if (baseUrl == null || baseUrl.isBlank()) {
-            throw new ConfigurationException(key + ".base-url", null, "every upstream needs a base URL",
-                    "Set it, e.g. " + key + ".base-url: http://orders.internal:8080");
-        }
         URI uri;
         try {
             uri = new URI(baseUrl.trim());

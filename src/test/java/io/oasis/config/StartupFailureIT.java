@@ -56,7 +56,8 @@ class StartupFailureIT {
     void upstream_missingBaseUrl_stopsStartupNamingTheKey(CapturedOutput output) {
         ConfigurationException e = startupFailure("oasis.upstreams.orders.base-url=");
 
-        assertThat(e.getMessage()).isEqualTo("oasis.upstreams.orders.base-url = (missing): every upstream needs a base URL");
+        assertThat(e.getMessage()).startsWith("oasis.upstreams.orders.base-url = (missing): an upstream called with "
+                + "upstream: needs a base URL (route dashboard parameter)");
         assertThat(output).contains("Oasis configuration is invalid: oasis.upstreams.orders.base-url = (missing)");
     }
 
@@ -107,6 +108,15 @@ class StartupFailureIT {
         assertThat(e.getMessage()).contains("ERROR [part-not-before] bad-routes/parallel-dependency.camel.yaml "
                 + "route racing").contains("{loyalty.tier}: part loyalty cannot have arrived when tierRecommendations "
                 + "is called");
+    }
+
+    @Test
+    void circuitBreaker_timingOutOnTheCommonPool_stopsStartupNamingRouteAndStep() {
+        ConfigurationException e = startupFailure("camel.main.routes-include-pattern=" + ROUTES
+                + ",classpath:bad-routes/common-pool-timeout.camel.yaml");
+
+        assertThat(e.getMessage()).contains("ERROR [breaker-common-pool] bad-routes/common-pool-timeout.camel.yaml "
+                + "route pooled: pooled.breaker").contains("timeoutExecutorService: backendCalls");
     }
 
     @Test

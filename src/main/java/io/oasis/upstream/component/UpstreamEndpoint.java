@@ -1,6 +1,5 @@
 package io.oasis.upstream.component;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oasis.cache.TagTemplate;
@@ -47,7 +46,8 @@ public class UpstreamEndpoint extends DefaultEndpoint {
     @UriParam(name = "default", description = "The JSON that stands in for the part when it fails (policy default"
             + " or stale), e.g. []")
     private String fallbackJson;
-    @UriParam(description = "Tags of the cached answer, for invalidation, e.g. product:{productId}, tier:{response.tier}")
+    @UriParam(description = "Tags of the cached answer, for invalidation, e.g. product:{productId},"
+            + " tier:{response.tier}")
     private String cacheTags;
 
     private final int order;
@@ -74,12 +74,13 @@ public class UpstreamEndpoint extends DefaultEndpoint {
 
     /** Checks the options and finds the upstream: a mistake is a startup failure naming the option and value. */
     void resolve(Upstreams upstreams, ObjectMapper json) {
-        if (part == null || !part.matches("[a-z][A-Za-z0-9]*") || part.equals(UrlTemplate.Placeholder.CALLER)) {
-            throw new ConfigurationException(where + " part", part,
-                    "a part is the key of its JSON in the answer: a letter, then letters and digits, not 'caller'",
-                    "Name it in camelCase, e.g. tierRecommendations.");
-        }
+        PartOptions.checkName(where, part);
         Upstream upstream = upstreams.get(name, where);
+        if (!upstream.http()) {
+            throw new ConfigurationException(Upstreams.PREFIX + name + ".base-url", null,
+                    "an upstream called with upstream: needs a base URL (" + where + ")",
+                    "Set it, e.g. " + Upstreams.PREFIX + name + ".base-url: http://" + name + ".internal:8080");
+        }
         if (path == null) {
             throw new ConfigurationException(where + " path", null, "a call needs the path on the upstream",
                     "Add e.g. path: /users/{userId}");
@@ -98,7 +99,7 @@ public class UpstreamEndpoint extends DefaultEndpoint {
         }
         JsonNode fallback = null;
         if ("default".equals(policy) || stale && fallbackJson != null) {
-            fallback = fallback(where, json);
+            fallback = PartOptions.fallback(where, fallbackJson, json);
         }
         TagTemplate tags;
         try {
@@ -108,26 +109,6 @@ public class UpstreamEndpoint extends DefaultEndpoint {
                     "Separate tags with commas: product:{productId}, user:{userId}");
         }
         spec = new CallSpec(part, order, upstream, url, fallback == null, stale, fallback, tags);
-    }
-
-    private JsonNode fallback(String where, ObjectMapper json) {
-        if (fallbackJson == null || fallbackJson.isBlank()) {
-            throw new ConfigurationException(where + " default", null,
-                    "policy default needs the JSON that stands in for the part",
-                    "Add e.g. default: '[]' or default: '{\"items\": []}'.");
-        }
-        JsonNode fallback;
-        try {
-            fallback = json.readTree(fallbackJson);
-        } catch (JsonProcessingException e) {
-            throw new ConfigurationException(where + " default", fallbackJson, "not valid JSON",
-                    "Quote it in YAML, e.g. default: '[]'.");
-        }
-        if (fallback.isNull()) {
-            throw new ConfigurationException(where + " default", fallbackJson,
-                    "a default of null would answer null data", "Give an empty value of the part's shape, e.g. '[]'.");
-        }
-        return fallback;
     }
 
     /** The call as declared, its options checked. */
