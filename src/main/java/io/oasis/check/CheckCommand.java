@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.oasis.OasisApplication;
 import io.oasis.config.ConfigurationException;
+import org.apache.camel.FailedToCreateRouteException;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -47,7 +48,10 @@ public final class CheckCommand {
         return errors > 0 ? 1 : 0;
     }
 
-    /** The findings a failed start carries: all of them from the check, or the one setting that stopped it. */
+    /**
+     * The findings a failed start carries: all of them from the check, the one setting that stopped it, or the
+     * route Camel could not create (an unknown component, a bad option), as an error rather than a stack trace.
+     */
     private static List<Finding> findings(RuntimeException failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof CheckFailure check) {
@@ -58,6 +62,16 @@ public final class CheckCommand {
                 return List.of(new Finding(Finding.Severity.ERROR, "configuration",
                         c.key().startsWith("route ") ? "(routes)" : "(settings)", c.key(),
                         c.getMessage(), c.fix()));
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof FailedToCreateRouteException route) {
+                Throwable root = route;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                return List.of(new Finding(Finding.Severity.ERROR, "route", "(routes)", "route " + route.getRouteId(),
+                        root.getMessage(), "Fix the step it names, or add the Camel component it needs."));
             }
         }
         throw failure;

@@ -97,8 +97,10 @@ public class CompositionCheck {
     public List<Finding> run() {
         List<Finding> found = new ArrayList<>(structure());
         Lints.run(model(), bounds).forEach(f -> found.add(f.file() != null ? f : f.in(origin(f.subject()))));
+        List<RouteFiles.RouteFile> files = RouteFiles.of(camelContext);
+        found.addAll(RouteConventions.findings(files));
         if (bounds.routeSchema()) {
-            found.addAll(RouteSchema.checkRouteFiles(camelContext));
+            found.addAll(RouteSchema.check(files));
         }
         found.addAll(inlineSecrets());
         found.addAll(unboundTokens());

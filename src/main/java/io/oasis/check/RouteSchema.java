@@ -3,7 +3,6 @@ package io.oasis.check;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -14,9 +13,6 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
-import org.apache.camel.spi.Resource;
 
 /**
  * A route file against Camel's own YAML DSL JSON schema ({@code schema/camelYamlDsl.json} in camel-yaml-dsl), the
@@ -61,21 +57,16 @@ final class RouteSchema {
                 + "boolean where it wants a boolean, no property placeholder in a boolean).");
     }
 
-    /** Every YAML route file in force, once each, against the schema. */
-    static List<Finding> checkRouteFiles(CamelContext camelContext) {
+    /** Each route file against the schema. */
+    static List<Finding> check(List<RouteFiles.RouteFile> files) {
         RouteSchema schema = load();
         List<Finding> found = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (Route route : camelContext.getRoutes()) {
-            Resource resource = route.getSourceResource();
-            if (resource == null || !resource.getLocation().endsWith(".yaml") || !seen.add(resource.getLocation())) {
-                continue;
-            }
-            String file = CompositionCheck.shortLocation(resource.getLocation());
-            try (InputStream in = resource.getInputStream()) {
-                found.addAll(schema.check(file, in));
-            } catch (IOException e) {
-                found.add(finding(file, "(file)", "cannot be read again: " + e.getMessage()));
+        for (RouteFiles.RouteFile file : files) {
+            if (file.text() == null) {
+                found.add(finding(file.path(), "(file)", "cannot be read again"));
+            } else {
+                found.addAll(schema.check(file.path(), new java.io.ByteArrayInputStream(
+                        file.text().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
             }
         }
         return found;

@@ -29,11 +29,11 @@ class CheckCommandIT {
     @Test
     void check_ofARouteWithACircle_printsEveryFindingAndExitsOne() {
         int exit = CheckCommand.run(new String[] {"--camel.main.routes-include-pattern=classpath:routes/*.camel.yaml,"
-                + "classpath:routes/endpoints/*.camel.yaml,classpath:bad-routes/cycle.camel.yaml",
+                + "classpath:routes/endpoints/*.camel.yaml,classpath:bad-routes/circle.camel.yaml",
                 "--oasis.endpoints.circle.budget=1s", "--oasis.upstreams.cart.retry.attempts=12"}, out);
 
         assertThat(output())
-                .contains("ERROR [dependency-cycle] bad-routes/cycle.camel.yaml route circle-a parameter path/query: "
+                .contains("ERROR [dependency-cycle] bad-routes/circle.camel.yaml route circle-a parameter path/query: "
                         + "a -> b -> a: these calls wait for each other in a circle. Fix: ")
                 .contains("WARNING [budget] routes/endpoints/dashboard.camel.yaml route dashboard call cart: retry.attempts 12, "
                         + "but even after failures that come at once only 3 retries fit the 490 ms endpoint dashboard")
@@ -48,6 +48,26 @@ class CheckCommandIT {
 
         assertThat(output()).contains("ERROR [route-schema] bad-routes/schema.camel.yaml")
                 .contains("timePeriodMillis").contains("string").contains("oasis check: 1 error(s)");
+        assertThat(exit).isEqualTo(1);
+    }
+
+    @Test
+    void check_ofAUsersRouteFileBreakingTheConventions_warnsNamingFileAndRoute() {
+        int exit = CheckCommand.run(new String[] {"--camel.main.routes-include-pattern=classpath:routes/*.camel.yaml,"
+                + "classpath:routes/endpoints/*.camel.yaml,classpath:bad-routes/misnamed.camel.yaml"}, out);
+
+        assertThat(output()).contains("WARNING [route-conventions] bad-routes/misnamed.camel.yaml misnamed.camel.yaml: "
+                + "the first route's id is 'other', expected 'misnamed'");
+        assertThat(exit).isZero();
+    }
+
+    @Test
+    void check_ofARouteCallingAComponentNotOnTheClassPath_isAnErrorNamingTheRoute() {
+        int exit = CheckCommand.run(new String[] {"--camel.main.routes-include-pattern=classpath:routes/*.camel.yaml,"
+                + "classpath:routes/endpoints/*.camel.yaml,classpath:bad-routes/bypass.camel.yaml"}, out);
+
+        assertThat(output()).contains("ERROR [route] (routes) route bypass: ")
+                .contains("No endpoint could be found for: https://orders.internal/items");
         assertThat(exit).isEqualTo(1);
     }
 

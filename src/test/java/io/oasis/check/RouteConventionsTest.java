@@ -68,7 +68,7 @@ class RouteConventionsTest {
                                   uri: http://x/${header.id}
                         - enrich:
                             constant: vertx-http:http://y
-                """)).hasSize(3).allSatisfy(v -> assertThat(v).contains("outside the upstream-call template"));
+                """)).hasSize(3).allSatisfy(v -> assertThat(v).contains("calls HTTP outside upstream:"));
     }
 
     @Test

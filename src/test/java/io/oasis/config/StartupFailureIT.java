@@ -93,19 +93,19 @@ class StartupFailureIT {
 
     @Test
     void route_callsDependingInACircle_stopStartup() {
-        ConfigurationException e = startupFailure("camel.main.routes-include-pattern=" + ROUTES + ",classpath:bad-routes/cycle.camel.yaml");
+        ConfigurationException e = startupFailure("camel.main.routes-include-pattern=" + ROUTES + ",classpath:bad-routes/circle.camel.yaml");
 
-        assertThat(e.getMessage()).contains("ERROR [dependency-cycle] bad-routes/cycle.camel.yaml route circle-a")
+        assertThat(e.getMessage()).contains("ERROR [dependency-cycle] bad-routes/circle.camel.yaml route circle-a")
                 .contains("a -> b -> a").contains("circle");
     }
 
     @Test
     void route_callUsingAPartWiredInParallelWithIt_stopsStartupNamingFileAndRoute() {
         ConfigurationException e = startupFailure("camel.main.routes-include-pattern=" + ROUTES
-                + ",classpath:bad-routes/parallel-dependency.camel.yaml", "oasis.endpoints.racing.parameters.userId"
+                + ",classpath:bad-routes/racing.camel.yaml", "oasis.endpoints.racing.parameters.userId"
                 + ".pattern=[0-9]+");
 
-        assertThat(e.getMessage()).contains("ERROR [part-not-before] bad-routes/parallel-dependency.camel.yaml "
+        assertThat(e.getMessage()).contains("ERROR [part-not-before] bad-routes/racing.camel.yaml "
                 + "route racing").contains("{loyalty.tier}: part loyalty cannot have arrived when tierRecommendations "
                 + "is called");
     }

@@ -8,17 +8,34 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The conventions of a route file in routes/, checked by the build instead of remembered by people:
- * {@code <name>.camel.yaml} holds route id {@code <name>}, its helpers are {@code <name>-<part>}, every call is a
- * templatedRoute of the upstream-call template, and no step calls HTTP directly.
+ * The conventions of a route file, checked by {@code check} for every route file in force (warnings), and by the
+ * build for routes/ (none allowed): {@code <name>.camel.yaml} holds route id {@code <name>}, its helpers are
+ * {@code <name>-<something>}, a templatedRoute call is {@code <endpoint>-<part>}, and no step calls HTTP except
+ * through {@code upstream:} (an HTTP component called directly has none of the armour: no deadline from the
+ * endpoint's budget, no breaker, retry budget, cache or header allow-list).
  */
 final class RouteConventions {
 
-    /** Camel components that send HTTP requests: only the upstream-call template may call upstreams. */
+    /** Camel components that send HTTP requests: upstreams are called through upstream: only. */
     private static final Pattern HTTP_PRODUCER = Pattern.compile(
             "^(https?|vertx-http|netty-http|undertow|jetty|ahc|rest|rest-openapi|knative|webhook):.*");
 
     private RouteConventions() {
+    }
+
+    /** The violations of every route file, as check's warnings. */
+    static List<Finding> findings(List<RouteFiles.RouteFile> files) {
+        List<Finding> found = new ArrayList<>();
+        for (RouteFiles.RouteFile file : files) {
+            String name = file.path().substring(file.path().lastIndexOf('/') + 1);
+            for (String violation : violations(name, file.text())) {
+                int colon = violation.indexOf(": ");
+                found.add(new Finding(Finding.Severity.WARNING, "route-conventions", file.path(),
+                        violation.substring(0, colon), violation.substring(colon + 2),
+                        "Follow docs/routes.md (Writing an endpoint)."));
+            }
+        }
+        return found;
     }
 
     static List<String> violations(String fileName, String yaml) {
@@ -91,7 +108,8 @@ final class RouteConventions {
         if (node instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 if (e.getValue() instanceof String value && isUri(e.getKey()) && HTTP_PRODUCER.matcher(value).matches()) {
-                    found.add(where + ": '" + value + "' calls HTTP outside the upstream-call template");
+                    found.add(where + ": '" + value + "' calls HTTP outside upstream: (no deadline, breaker, retry "
+                            + "budget or cache)");
                 }
                 httpProducers(e.getValue(), where, found);
             }
