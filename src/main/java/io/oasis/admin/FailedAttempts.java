@@ -14,7 +14,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.oasis.cache.SharedCache;
+import io.oasis.cache.SharedRedis;
 import io.oasis.config.ConfigurationException;
 import io.oasis.endpoint.Problem;
 import io.oasis.endpoint.ProblemWriter;
@@ -48,10 +48,10 @@ public class FailedAttempts {
     private final ProblemWriter problems;
     private final Counter locked;
     /** Redis, when the fleet counts together; null otherwise */
-    private final SharedCache shared;
+    private final SharedRedis shared;
 
     public FailedAttempts(OperatorProperties properties, ClientLimiter clients, ProblemWriter problems,
-                          MeterRegistry registry, SharedCache shared,
+                          MeterRegistry registry, SharedRedis shared,
                           @Value("${oasis.shared-limits.enabled:false}") boolean fleetWide) {
         this.shared = fleetWide && shared.enabled() ? shared : null;
         if (properties.maxFailedAttempts() < 1) {

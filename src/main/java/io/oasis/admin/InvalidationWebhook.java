@@ -12,7 +12,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.oasis.cache.CacheClock;
 import io.oasis.cache.CacheInvalidation;
 import io.oasis.cache.CacheProperties;
-import io.oasis.cache.SharedCache;
+import io.oasis.cache.SharedRedis;
 import io.oasis.endpoint.Problem;
 import io.oasis.endpoint.ProblemWriter;
 import io.oasis.endpoint.RequestLimits;
@@ -40,7 +40,7 @@ public class InvalidationWebhook {
     private final ProblemWriter problems;
     private final ObjectMapper json;
     private final CacheClock clock;
-    private final SharedCache shared;
+    private final SharedRedis shared;
     private final byte[] secret;
     private final long toleranceMillis;
     private final Duration remember;
@@ -49,7 +49,7 @@ public class InvalidationWebhook {
     private final FailedAttempts attempts;
 
     public InvalidationWebhook(CacheInvalidation invalidation, ProblemWriter problems, ObjectMapper json,
-                               CacheClock clock, CacheProperties properties, SharedCache shared,
+                               CacheClock clock, CacheProperties properties, SharedRedis shared,
                                RequestLimits.Settings limits, FailedAttempts attempts) {
         this.attempts = attempts;
         this.invalidation = invalidation;

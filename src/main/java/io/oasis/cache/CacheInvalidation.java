@@ -26,8 +26,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.oasis.config.ConfigurationException;
 import io.oasis.observe.LogText;
 import io.oasis.observe.OasisMetrics;
-import io.oasis.upstream.Upstream;
-import io.oasis.upstream.Upstreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -66,7 +64,7 @@ public class CacheInvalidation implements DisposableBean {
     static final int MAX_PENDING = 1000;
 
     private final String instance = UUID.randomUUID().toString();
-    private final Upstreams upstreams;
+    private final UpstreamCaches upstreams;
     private final RedisInvalidations redis;
     private final ObjectMapper json;
     private final MeterRegistry registry;
@@ -79,7 +77,7 @@ public class CacheInvalidation implements DisposableBean {
     private final long retryMillis;
     private final ScheduledExecutorService scheduler;
 
-    public CacheInvalidation(Upstreams upstreams, SharedCache shared, ObjectMapper json, MeterRegistry registry,
+    public CacheInvalidation(UpstreamCaches upstreams, SharedRedis shared, ObjectMapper json, MeterRegistry registry,
                              CacheProperties properties) {
         this.upstreams = upstreams;
         this.redis = new RedisInvalidations(shared);
@@ -330,17 +328,13 @@ public class CacheInvalidation implements DisposableBean {
     }
 
     private void applyLocally(Request request) {
-        for (Upstream upstream : upstreams.all().values()) {
-            UpstreamCache cache = upstream.cache();
-            if (cache == null) {
-                continue;
-            }
+        for (UpstreamCache cache : upstreams.caches()) {
             switch (request.scope()) {
                 case KEY -> cache.invalidateKey(request.value());
                 case PREFIX -> cache.invalidatePrefix(request.value());
                 case TAG -> cache.invalidateTag(request.value());
                 case UPSTREAM -> {
-                    if (upstream.name().equals(request.value())) {
+                    if (cache.upstream().equals(request.value())) {
                         cache.invalidateAll();
                     }
                 }

@@ -11,8 +11,8 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 
-import static io.oasis.cache.SharedCache.bytes;
-import static io.oasis.cache.SharedCache.text;
+import static io.oasis.cache.SharedRedis.bytes;
+import static io.oasis.cache.SharedRedis.text;
 
 /**
  * What an invalidation does in Redis: delete entries (by key, tag or prefix, a page at a time so that no tag or
@@ -25,9 +25,9 @@ public final class RedisInvalidations {
     /** keys per page: no invalidation holds more of them in memory at once */
     private static final int PAGE = 500;
 
-    private final SharedCache shared;
+    private final SharedRedis shared;
 
-    RedisInvalidations(SharedCache shared) {
+    RedisInvalidations(SharedRedis shared) {
         this.shared = shared;
     }
 

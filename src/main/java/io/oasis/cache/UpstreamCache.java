@@ -21,10 +21,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.oasis.observe.OasisMetrics;
-import io.oasis.upstream.UpstreamSettings;
 
 /**
- * One upstream's cache: the local tier (Caffeine, bounded), the shared tier ({@link SharedCache}) behind it, the
+ * One upstream's cache: the local tier (Caffeine, bounded), the shared tier ({@link SharedRedis}) behind it, the
  * calls in flight per key, and the tag index. Judges an entry fresh (within ttl), revalidate (within
  * stale-while-revalidate: answered, refreshed in the background once), or usable only if the call fails
  * (within stale-if-error).
@@ -46,15 +45,15 @@ public final class UpstreamCache {
     private final Cache<String, CachedValue> local;
     private final Map<String, Flight<?>> flights = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> keysByTag = new ConcurrentHashMap<>();
-    private final SharedCache shared;
+    private final SharedRedis shared;
     private final CacheClock clock;
     private final ObjectMapper json;
     private final Map<Result, Counter> lookups = new java.util.EnumMap<>(Result.class);
     private final Counter refreshes;
     private final Counter evictions;
 
-    public UpstreamCache(String upstream, UpstreamSettings.Cache settings, List<String> varyHeaders,
-                         SharedCache shared, CacheClock clock, ObjectMapper json, MeterRegistry registry) {
+    public UpstreamCache(String upstream, CacheSettings settings, List<String> varyHeaders,
+                         SharedRedis shared, CacheClock clock, ObjectMapper json, MeterRegistry registry) {
         this.upstream = upstream;
         this.ttlMillis = settings.ttl().toMillis();
         this.swrMillis = settings.staleWhileRevalidate().toMillis();

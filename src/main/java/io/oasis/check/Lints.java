@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.oasis.resilience.RateLimitSettings;
 import io.oasis.check.Finding.Severity;
 import io.oasis.upstream.UpstreamSettings;
 
@@ -162,7 +163,7 @@ public final class Lints {
     /** An upstream rate limit below what the endpoints calling it send at their rate. */
     static void upstreamRateLimits(CompositionModel model, List<Finding> findings) {
         model.upstreams().forEach((name, s) -> {
-            UpstreamSettings.RateLimit limit = s.rateLimit();
+            RateLimitSettings limit = s.rateLimit();
             if (limit.requests() == 0) {
                 return;
             }

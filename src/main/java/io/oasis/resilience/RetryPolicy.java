@@ -6,7 +6,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.oasis.upstream.Failure;
 
 /**
  * Which failed attempts are tried again and after how long: connection errors and 502, 503, 504, 429; exponential
@@ -27,17 +26,6 @@ public final class RetryPolicy {
 
     public int attempts() {
         return attempts;
-    }
-
-    /**
-     * @param status the answer's status, or 0 when there was none
-     */
-    public static boolean retryable(Failure failure, int status) {
-        return switch (failure) {
-            case CONNECTION -> true;
-            case UPSTREAM_STATUS -> status == 502 || status == 503 || status == 504 || status == 429;
-            default -> false;
-        };
     }
 
     /**

@@ -22,7 +22,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.oasis.cache.CacheProperties;
-import io.oasis.cache.SharedCache;
+import io.oasis.cache.SharedRedis;
 import io.oasis.config.ConfigurationException;
 import io.oasis.observe.OasisMetrics;
 import org.springframework.stereotype.Component;
@@ -63,12 +63,12 @@ public class SharedLimits {
 
     private final boolean enabled;
     private final WhenUnavailable whenUnavailable;
-    private final SharedCache redis;
+    private final SharedRedis redis;
     private final String prefix;
     private final MeterRegistry registry;
     private volatile Manager manager;
 
-    public SharedLimits(SharedLimitProperties properties, CacheProperties cache, SharedCache redis,
+    public SharedLimits(SharedLimitProperties properties, CacheProperties cache, SharedRedis redis,
                         MeterRegistry registry) {
         this.enabled = properties.enabled();
         this.redis = redis;

@@ -8,7 +8,6 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.oasis.upstream.UpstreamSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +30,16 @@ public final class UpstreamProtection {
     private final SharedLimits sharedLimits;
     private final BreakerFailures breakerFailures;
 
-    public UpstreamProtection(String upstream, UpstreamSettings settings, SharedLimits sharedLimits) {
+    /**
+     * @param responseTimeout a call slower than this is slow, unless the breaker says otherwise
+     * @param maxInFlight     the bulkhead: calls at once
+     */
+    public UpstreamProtection(String upstream, BreakerSettings b, RetrySettings r, RateLimitSettings limit,
+                              Duration responseTimeout, int maxInFlight, SharedLimits sharedLimits) {
         this.sharedLimits = sharedLimits;
-        UpstreamSettings.Breaker b = settings.breaker();
         this.breakerFailures = BreakerFailures.parse("oasis.upstreams." + upstream + ".breaker.record-statuses",
                 b.recordStatuses());
-        Duration slow = b.slowCallDuration() != null ? b.slowCallDuration() : settings.responseTimeout();
+        Duration slow = b.slowCallDuration() != null ? b.slowCallDuration() : responseTimeout;
         this.breaker = CircuitBreaker.of(upstream, CircuitBreakerConfig.custom()
                 .failureRateThreshold(b.failureRateThreshold())
                 .slowCallRateThreshold(b.slowCallRateThreshold())
@@ -60,12 +63,11 @@ public final class UpstreamProtection {
             }
         });
         this.bulkhead = Bulkhead.of(upstream, BulkheadConfig.custom()
-                .maxConcurrentCalls(settings.maxInFlight())
+                .maxConcurrentCalls(maxInFlight)
                 .maxWaitDuration(Duration.ZERO)
                 .writableStackTraceEnabled(false)
                 .build());
-        setRateLimit(settings.rateLimit().requests(), settings.rateLimit().per(), 0);
-        UpstreamSettings.Retry r = settings.retry();
+        setRateLimit(limit.requests(), limit.per(), 0);
         this.retry = new RetryPolicy(r.attempts(), r.baseDelay(), r.maxDelay());
         this.retryBudget = new RetryBudget(r.budgetRatio(), r.budgetMinPerSecond(),
                 (int) Math.max(1, r.budgetWindow().toSeconds()), System::nanoTime);

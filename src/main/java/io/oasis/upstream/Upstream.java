@@ -85,7 +85,8 @@ public final class Upstream implements AutoCloseable {
                     .build();
             this.client = client(name, pool, defaults, settings.pool());
         }
-        this.protection = new UpstreamProtection(name, settings, sharedLimits);
+        this.protection = new UpstreamProtection(name, settings.breaker(), settings.retry(), settings.rateLimit(),
+                settings.responseTimeout(), settings.maxInFlight(), sharedLimits);
         this.metrics = new UpstreamMetrics(name, registry, pool, protection.breaker());
         this.cache = settings.cache().enabled() ? cacheFactory.apply(this) : null;
         if (client != null) {

@@ -13,10 +13,14 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.oasis.cache.CacheSettings;
+import io.oasis.resilience.BreakerSettings;
+import io.oasis.resilience.RetrySettings;
 import io.oasis.cache.CacheClock;
 import io.oasis.cache.CacheProperties;
-import io.oasis.cache.SharedCache;
+import io.oasis.cache.SharedRedis;
 import io.oasis.cache.UpstreamCache;
+import io.oasis.cache.UpstreamCaches;
 import io.oasis.config.ConfigurationException;
 import io.oasis.endpoint.IdentityProperties;
 import org.springframework.boot.ssl.SslBundles;
@@ -29,7 +33,7 @@ import org.springframework.stereotype.Component;
  * the built-in values) and checked once at startup: a bad setting stops Oasis with its key and value.
  */
 @Component
-public class Upstreams implements DisposableBean {
+public class Upstreams implements UpstreamCaches, DisposableBean {
 
     public static final String PREFIX = "oasis.upstreams.";
 
@@ -37,7 +41,7 @@ public class Upstreams implements DisposableBean {
     private final Set<String> forwardedHeaders = new LinkedHashSet<>();
 
     public Upstreams(UpstreamProperties properties, MeterRegistry registry, CacheProperties cacheProperties,
-                     SharedCache shared, CacheClock clock, ObjectMapper json, SharedLimits sharedLimits,
+                     SharedRedis shared, CacheClock clock, ObjectMapper json, SharedLimits sharedLimits,
                      IdentityProperties identity, SslBundles ssl) {
         Set<String> identityHeaders = new HashSet<>();
         cacheProperties.identityHeaders().forEach(h -> identityHeaders.add(h.toLowerCase(Locale.ROOT)));
@@ -135,6 +139,11 @@ public class Upstreams implements DisposableBean {
         return upstream;
     }
 
+    @Override
+    public List<UpstreamCache> caches() {
+        return byName.values().stream().map(Upstream::cache).filter(java.util.Objects::nonNull).toList();
+    }
+
     public Map<String, Upstream> all() {
         return byName;
     }
@@ -155,7 +164,7 @@ public class Upstreams implements DisposableBean {
      */
     private static List<String> varyHeaders(String key, UpstreamSettings settings, Set<String> identityHeaders) {
         List<String> forwarded = settings.forwardHeaders();
-        UpstreamSettings.Cache cache = settings.cache();
+        CacheSettings cache = settings.cache();
         if (cache.varyHeaders() == null) {
             return forwarded;
         }
@@ -229,7 +238,7 @@ public class Upstreams implements DisposableBean {
             positive(key + ".pool.time-to-live", s.pool().timeToLive());
         }
         if (s.retry() != null) {
-            UpstreamSettings.Retry r = s.retry();
+            RetrySettings r = s.retry();
             atLeast(key + ".retry.attempts", r.attempts(), 1, "1 means no retries; 2 or 3 is usual.");
             positive(key + ".retry.base-delay", r.baseDelay());
             positive(key + ".retry.max-delay", r.maxDelay());
@@ -241,7 +250,7 @@ public class Upstreams implements DisposableBean {
             }
         }
         if (s.breaker() != null) {
-            UpstreamSettings.Breaker b = s.breaker();
+            BreakerSettings b = s.breaker();
             percent(key + ".breaker.failure-rate-threshold", b.failureRateThreshold());
             percent(key + ".breaker.slow-call-rate-threshold", b.slowCallRateThreshold());
             positive(key + ".breaker.slow-call-duration", b.slowCallDuration());
@@ -251,7 +260,7 @@ public class Upstreams implements DisposableBean {
             atLeast(key + ".breaker.half-open-calls", b.halfOpenCalls(), 1, "E.g. 5.");
         }
         if (s.cache() != null) {
-            UpstreamSettings.Cache c = s.cache();
+            CacheSettings c = s.cache();
             notNegative(key + ".cache.ttl", c.ttl());
             notNegative(key + ".cache.stale-while-revalidate", c.staleWhileRevalidate());
             notNegative(key + ".cache.stale-if-error", c.staleIfError());

@@ -148,7 +148,7 @@ class OperatorSurfacesIT extends OasisIT {
         HttpResponse<String> operator = send(request("/actuator/health").header("Authorization", OPERATOR).GET().build());
 
         assertThat(anyone.statusCode()).isEqualTo(200);
-        assertThat(anyone.body()).contains("\"sharedCache\":{\"status\":\"DEGRADED\"}")
+        assertThat(anyone.body()).contains("\"redis\":{\"status\":\"DEGRADED\"}")
                 .doesNotContain("127.0.0.1").doesNotContain("lastError").doesNotContain("details");
         assertThat(operator.body()).contains("lastError").contains("127.0.0.1");
     }

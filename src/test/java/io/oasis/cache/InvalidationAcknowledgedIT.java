@@ -123,7 +123,7 @@ class InvalidationAcknowledgedIT {
         // every client of Redis waits 300 ms: one's next read times out, and one leaves Redis alone for 30 s
         redis(r -> r.clientPause(300));
         one.get("/api/dashboard?userId=7");
-        await().atMost(Duration.ofSeconds(2)).until(() -> one.bean(SharedCache.class).available() == null);
+        await().atMost(Duration.ofSeconds(2)).until(() -> one.bean(SharedRedis.class).available() == null);
         await().atMost(Duration.ofSeconds(2)).until(InvalidationAcknowledgedIT::redisAnswersAtOnce);
 
         HttpResponse<String> answer = invalidateTag(one, "user:42");

@@ -47,7 +47,7 @@ class SharedCacheIT extends OasisIT {
     void emptyCaches() {
         REDIS.start();
         upstreams.all().get("profile").cache().invalidateAll();
-        await().atMost(Duration.ofSeconds(5)).until(() -> health().contains("\"sharedCache\":{\"status\":\"UP\""));
+        await().atMost(Duration.ofSeconds(5)).until(() -> health().contains("\"redis\":{\"status\":\"UP\""));
         try (RedisClient client = RedisClient.create(REDIS.uri());
              StatefulRedisConnection<String, String> redis = client.connect()) {
             redis.sync().flushall();
@@ -95,7 +95,7 @@ class SharedCacheIT extends OasisIT {
             assertThat(response.statusCode()).isEqualTo(200);
         }
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            assertThat(health()).contains("\"sharedCache\":{\"status\":\"DEGRADED\"");
+            assertThat(health()).contains("\"redis\":{\"status\":\"DEGRADED\"");
             assertThat(get("/actuator/prometheus").body()).contains("oasis_cache_redis_up 0.0");
         });
         assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
@@ -109,7 +109,7 @@ class SharedCacheIT extends OasisIT {
             get("/api/dashboard?userId=" + id);
             assertThat(redisGet("oasis:c:profile:/profile/users/" + id)).isNotNull();
         });
-        assertThat(health()).contains("\"sharedCache\":{\"status\":\"UP\"");
+        assertThat(health()).contains("\"redis\":{\"status\":\"UP\"");
     }
 
     @Test
@@ -117,13 +117,13 @@ class SharedCacheIT extends OasisIT {
         REDIS.stop();
         get("/api/dashboard?userId=300");
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> health().contains("\"sharedCache\":{\"status\":\"DEGRADED\""));
+                .until(() -> health().contains("\"redis\":{\"status\":\"DEGRADED\""));
 
         REDIS.start();
 
         // no request in between: the health check itself asks Redis
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> health().contains("\"sharedCache\":{\"status\":\"UP\""));
+                .until(() -> health().contains("\"redis\":{\"status\":\"UP\""));
     }
 
     @Test

@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.oasis.cache.CacheSettings;
+import io.oasis.resilience.RetrySettings;
+import io.oasis.resilience.RateLimitSettings;
 import io.oasis.upstream.UpstreamSettings;
 import org.junit.jupiter.api.Test;
 
@@ -25,15 +28,15 @@ class LintsTest {
     /** An upstream with the built-in settings but these. */
     private void upstream(String name, Duration timeout, int attempts, Duration latency) {
         UpstreamSettings b = UpstreamSettings.BUILT_IN;
-        UpstreamSettings.Retry r = b.retry();
+        RetrySettings r = b.retry();
         upstreams.put(name, new UpstreamSettings(null, "http://127.0.0.1:9", b.connectTimeout(), timeout,
                 b.forwardHeaders(), b.maxBodySize(), b.maxInFlight(), b.pool(),
-                new UpstreamSettings.Retry(attempts, r.baseDelay(), r.maxDelay(), r.budgetRatio(),
+                new RetrySettings(attempts, r.baseDelay(), r.maxDelay(), r.budgetRatio(),
                         r.budgetMinPerSecond(), r.budgetWindow()), b.breaker(), b.rateLimit(), b.cache(), null, latency));
     }
 
     /** Replaces an upstream's rate limit and cache, the rest kept. */
-    private void with(String name, UpstreamSettings.RateLimit rateLimit, UpstreamSettings.Cache cache) {
+    private void with(String name, RateLimitSettings rateLimit, CacheSettings cache) {
         UpstreamSettings s = upstreams.get(name);
         upstreams.put(name, new UpstreamSettings(s.preset(), s.baseUrl(), s.connectTimeout(), s.responseTimeout(),
                 s.forwardHeaders(), s.maxBodySize(), s.maxInFlight(), s.pool(), s.retry(), s.breaker(),
@@ -153,7 +156,7 @@ class LintsTest {
     @Test
     void upstreamRateLimit_belowTheEndpointsRateTimesCalls_isReported() {
         upstream("a", Duration.ofMillis(200), 1, null);
-        with("a", new UpstreamSettings.RateLimit(100, Duration.ofSeconds(1)), null);
+        with("a", new RateLimitSettings(100, Duration.ofSeconds(1)), null);
         call("x", "a");
         endpoint = new CompositionModel.Endpoint("shop", Duration.ofMillis(490), null, 300L, FILE);
 
@@ -167,7 +170,7 @@ class LintsTest {
     @Test
     void staleWindow_shorterThanTheBreakersOpenDuration_isReported() {
         upstream("a", Duration.ofMillis(200), 1, null);
-        with("a", null, new UpstreamSettings.Cache(Duration.ofSeconds(60), Duration.ZERO, Duration.ofSeconds(2), 100,
+        with("a", null, new CacheSettings(Duration.ofSeconds(60), Duration.ZERO, Duration.ofSeconds(2), 100,
                 null, null));
         call("x", "a");
 

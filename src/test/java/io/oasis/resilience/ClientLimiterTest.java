@@ -101,7 +101,7 @@ class ClientLimiterTest {
                         Duration.ofSeconds(1), Duration.ofSeconds(1), "oasis:", java.time.Duration.ofSeconds(5)),
                 new io.oasis.cache.CacheProperties.Webhook(null, Duration.ofMinutes(5)), null, List.of());
         SharedLimits refusing = new SharedLimits(new SharedLimitProperties(true, "refuse"), cache,
-                new io.oasis.cache.SharedCache(cache, registry), registry);
+                new io.oasis.cache.SharedRedis(cache, registry), registry);
         ClientLimiter limiter = new ClientLimiter(new ClientLimitProperties("address", List.of(), 5,
                 Duration.ofSeconds(1), 10), refusing, registry);
 

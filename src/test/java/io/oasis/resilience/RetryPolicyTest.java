@@ -4,10 +4,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 
-import io.oasis.upstream.Failure;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,23 +13,6 @@ class RetryPolicyTest {
     private static final long MS = 1_000_000L;
 
     private final RetryPolicy policy = new RetryPolicy(4, Duration.ofMillis(10), Duration.ofMillis(30));
-
-    @ParameterizedTest(name = "{0} {1} -> {2}")
-    @CsvSource({
-        "CONNECTION, 0, true",
-        "UPSTREAM_STATUS, 502, true",
-        "UPSTREAM_STATUS, 503, true",
-        "UPSTREAM_STATUS, 504, true",
-        "UPSTREAM_STATUS, 429, true",
-        "UPSTREAM_STATUS, 500, false",
-        "UPSTREAM_STATUS, 404, false",
-        "TIMEOUT, 0, false",
-        "MALFORMED, 200, false",
-        "REJECTED, 0, false",
-        "SHORT_CIRCUITED, 0, false"})
-    void retryable_onlyConnectionErrorsAndGatewayStatuses(Failure failure, int status, boolean retryable) {
-        assertThat(RetryPolicy.retryable(failure, status)).isEqualTo(retryable);
-    }
 
     @Test
     void delay_fullJitter_staysBetweenZeroAndTheDoublingCeilingCappedAtMax() {

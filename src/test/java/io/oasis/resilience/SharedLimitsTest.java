@@ -7,7 +7,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.oasis.cache.CacheProperties;
-import io.oasis.cache.SharedCache;
+import io.oasis.cache.SharedRedis;
 import io.oasis.config.ConfigurationException;
 import io.oasis.observe.OasisMetrics;
 import io.oasis.testkit.RedisProcess;
@@ -39,7 +39,7 @@ class SharedLimitsTest {
     private SharedLimits limits(String uri, String whenUnavailable) {
         CacheProperties cache = redisAt(uri, true);
         return new SharedLimits(new SharedLimitProperties(true, whenUnavailable), cache,
-                new SharedCache(cache, registry), registry);
+                new SharedRedis(cache, registry), registry);
     }
 
     private static Bucket localBucket(int requests) {
@@ -144,7 +144,7 @@ class SharedLimitsTest {
     void sharedLimits_withoutRedis_stopStartupNamingTheKey() {
         CacheProperties cache = redisAt("redis://127.0.0.1:1", false);
         assertThatThrownBy(() -> new SharedLimits(new SharedLimitProperties(true, "local"), cache,
-                new SharedCache(cache, registry), registry))
+                new SharedRedis(cache, registry), registry))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("oasis.shared-limits.enabled");
     }
 
@@ -152,7 +152,7 @@ class SharedLimitsTest {
     void sharedLimits_unknownBehaviour_stopsStartupNamingKeyAndValue() {
         CacheProperties cache = redisAt("redis://127.0.0.1:1", false);
         assertThatThrownBy(() -> new SharedLimits(new SharedLimitProperties(false, "maybe"), cache,
-                new SharedCache(cache, registry), registry))
+                new SharedRedis(cache, registry), registry))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("oasis.shared-limits.when-redis-unavailable").hasMessageContaining("maybe");
     }

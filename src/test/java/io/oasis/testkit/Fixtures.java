@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.oasis.cache.AnswerCache;
 import io.oasis.cache.CacheInvalidation;
 import io.oasis.cache.CacheProperties;
-import io.oasis.cache.SharedCache;
+import io.oasis.cache.SharedRedis;
 import io.oasis.cache.SystemCacheClock;
 import io.oasis.endpoint.EndpointProperties;
 import io.oasis.endpoint.IdentityProperties;
@@ -42,7 +42,7 @@ public final class Fixtures {
 
     public static Upstreams upstreams(UpstreamProperties properties, CacheProperties cache) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        SharedCache shared = new SharedCache(cache, registry);
+        SharedRedis shared = new SharedRedis(cache, registry);
         return new Upstreams(properties, registry, cache, shared, new SystemCacheClock(), new ObjectMapper(),
                 new SharedLimits(new SharedLimitProperties(false, "local"), cache, shared, registry), NO_IDENTITY,
                 new org.springframework.boot.ssl.DefaultSslBundleRegistry());
@@ -52,14 +52,14 @@ public final class Fixtures {
     public static SharedLimits instanceLimits() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         return new SharedLimits(new SharedLimitProperties(false, "local"), NO_REDIS,
-                new SharedCache(NO_REDIS, registry), registry);
+                new SharedRedis(NO_REDIS, registry), registry);
     }
 
     /** A whole-answer cache for these endpoints, invalidated through an instance-local CacheInvalidation. */
     public static AnswerCache answers(EndpointProperties endpoints, Upstreams upstreams) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         return new AnswerCache(endpoints, new SystemCacheClock(), registry, new CacheInvalidation(upstreams,
-                new SharedCache(NO_REDIS, registry), new ObjectMapper(), registry, NO_REDIS));
+                new SharedRedis(NO_REDIS, registry), new ObjectMapper(), registry, NO_REDIS));
     }
 
     /** The end of request: metrics in a throw-away registry, the request log on. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.oasis.resilience.RetrySettings;
 import io.oasis.config.ConfigurationException;
 import io.oasis.testkit.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class UpstreamsTest {
     void settings_ownOverPresetOverDefaultsOverBuiltIn() {
         UpstreamSettings defaults = new UpstreamSettings(null, null, Duration.ofMillis(100), Duration.ofSeconds(2),
                 List.of("Accept-Language"), null, null, null,
-                new UpstreamSettings.Retry(3, null, null, null, null, null), null, null, null, null, null);
+                new RetrySettings(3, null, null, null, null, null), null, null, null, null, null);
         Upstreams all = upstreams(defaults, Map.of("fast", withTimeout(null, null, Duration.ofMillis(300))), Map.of(
                 "a", withTimeout("fast", "http://a.internal", null),
                 "b", withTimeout("fast", "http://b.internal", Duration.ofMillis(150)),
@@ -63,7 +64,7 @@ class UpstreamsTest {
     @Test
     void preset_badValue_stopsStartupNamingThePresetKey() {
         UpstreamSettings bad = new UpstreamSettings(null, null, null, null, null, null, null, null,
-                new UpstreamSettings.Retry(null, null, null, 2.0, null, null), null, null, null, null, null);
+                new RetrySettings(null, null, null, 2.0, null, null), null, null, null, null, null);
 
         assertThatThrownBy(() -> upstreams(null, Map.of("fast", bad), Map.of()))
                 .isInstanceOf(ConfigurationException.class)

@@ -1,7 +1,7 @@
 package io.oasis.upstream.armour;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.oasis.cache.TagTemplate;
+import io.oasis.upstream.TagTemplate;
 import io.oasis.upstream.Upstream;
 import io.oasis.upstream.UrlTemplate;
 

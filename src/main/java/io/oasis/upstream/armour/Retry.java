@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 
 import io.oasis.resilience.RetryPolicy;
 import io.oasis.resilience.UpstreamProtection;
+import io.oasis.upstream.Failure;
 import io.oasis.upstream.Upstream;
 
 /**
@@ -37,12 +38,21 @@ public final class Retry implements Stage<Fetch, Attempted> {
         });
     }
 
+    /** Worth another attempt: a connection error, 502, 503, 504 or 429 ({@code status} 0 when none came). */
+    static boolean retryable(Failure failure, int status) {
+        return switch (failure) {
+            case CONNECTION -> true;
+            case UPSTREAM_STATUS -> status == 502 || status == 503 || status == 504 || status == 429;
+            default -> false;
+        };
+    }
+
     /** The wait before the next attempt, or -1 when there is none. */
     long delayNanos(Fetch fetch, Attempted attempted) {
         Upstream upstream = fetch.upstream();
         UpstreamProtection protection = upstream.protection();
         RetryPolicy policy = protection.retry();
-        if (fetch.attempts() >= policy.attempts() || !RetryPolicy.retryable(attempted.failure(), attempted.status())) {
+        if (fetch.attempts() >= policy.attempts() || !retryable(attempted.failure(), attempted.status())) {
             return -1;
         }
         long after = RetryPolicy.retryAfterNanos(attempted.retryAfter(), ZonedDateTime.now(ZoneOffset.UTC));

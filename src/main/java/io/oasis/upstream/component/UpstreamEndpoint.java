@@ -2,7 +2,7 @@ package io.oasis.upstream.component;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.oasis.cache.TagTemplate;
+import io.oasis.upstream.TagTemplate;
 import io.oasis.config.ConfigurationException;
 import io.oasis.upstream.Upstream;
 import io.oasis.upstream.Upstreams;

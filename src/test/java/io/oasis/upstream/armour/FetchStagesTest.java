@@ -7,12 +7,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.oasis.resilience.BreakerSettings;
+import io.oasis.resilience.RetrySettings;
 import io.oasis.upstream.Failure;
 import io.oasis.upstream.Upstream;
 import io.oasis.upstream.UpstreamAnswer;
 import io.oasis.upstream.UpstreamSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +32,7 @@ class FetchStagesTest {
         made.forEach(Upstream::close);
     }
 
-    private Upstream upstream(Integer maxInFlight, UpstreamSettings.Retry retry, UpstreamSettings.Breaker breaker) {
+    private Upstream upstream(Integer maxInFlight, RetrySettings retry, BreakerSettings breaker) {
         Upstream u = ManualCallClock.upstream("orders", new UpstreamSettings(null, null, null, Duration.ofMillis(100),
                 null, null, maxInFlight, null, retry, breaker, null, null, null, null));
         made.add(u);
@@ -61,7 +65,7 @@ class FetchStagesTest {
 
     @Test
     void retry_502ThenOk_retriesAfterItsBackoffOnTheClock() {
-        Upstream u = upstream(null, new UpstreamSettings.Retry(3, Duration.ofMillis(10), Duration.ofMillis(10), 1.0,
+        Upstream u = upstream(null, new RetrySettings(3, Duration.ofMillis(10), Duration.ofMillis(10), 1.0,
                 100, Duration.ofSeconds(10)), null);
         Fetch fetch = ManualCallClock.fetch(u, clock, 1000);
         AtomicInteger calls = new AtomicInteger();
@@ -78,7 +82,7 @@ class FetchStagesTest {
 
     @Test
     void retry_attemptThrowsOnTheTimerThread_abortsThePartOnceAndEndsNothingTwice() {
-        Upstream u = upstream(null, new UpstreamSettings.Retry(3, Duration.ofMillis(10), Duration.ofMillis(10), 1.0,
+        Upstream u = upstream(null, new RetrySettings(3, Duration.ofMillis(10), Duration.ofMillis(10), 1.0,
                 100, Duration.ofSeconds(10)), null);
         List<Throwable> aborted = new ArrayList<>();
         Fetch fetch = ManualCallClock.fetch(u, clock, 1000, aborted::add);
@@ -100,7 +104,7 @@ class FetchStagesTest {
 
     @Test
     void retry_404_isNotRetried() {
-        Upstream u = upstream(null, new UpstreamSettings.Retry(3, Duration.ofMillis(10), Duration.ofMillis(10), 1.0,
+        Upstream u = upstream(null, new RetrySettings(3, Duration.ofMillis(10), Duration.ofMillis(10), 1.0,
                 100, Duration.ofSeconds(10)), null);
         Fetch fetch = ManualCallClock.fetch(u, clock, 1000);
         new Retry(clock).run(fetch, (f, d) -> {
@@ -113,7 +117,7 @@ class FetchStagesTest {
 
     @Test
     void retry_tooLittleBudgetLeft_endsWithTheFailure() {
-        Upstream u = upstream(null, new UpstreamSettings.Retry(3, Duration.ofMillis(10), Duration.ofMillis(10), 1.0,
+        Upstream u = upstream(null, new RetrySettings(3, Duration.ofMillis(10), Duration.ofMillis(10), 1.0,
                 100, Duration.ofSeconds(10)), null);
         Fetch fetch = ManualCallClock.fetch(u, clock, 100);
         new Retry(clock).run(fetch, (f, d) -> {
@@ -126,7 +130,7 @@ class FetchStagesTest {
 
     @Test
     void breaker_countsConfiguredStatusesOnly() {
-        Upstream u = upstream(null, null, new UpstreamSettings.Breaker(50f, 100f, null, 2, Duration.ofSeconds(10),
+        Upstream u = upstream(null, null, new BreakerSettings(50f, 100f, null, 2, Duration.ofSeconds(10),
                 Duration.ofSeconds(5), 1, "500-599"));
         CircuitBreaker breaker = u.protection().breaker();
         Breaker stage = new Breaker(clock);
@@ -195,5 +199,22 @@ class FetchStagesTest {
         assertThat(ended).isEmpty();
         clock.advanceMillis(1);
         assertThat(ended).singleElement().satisfies(a -> assertThat(a.reason()).isEqualTo("injected fault: 500"));
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({
+        "CONNECTION, 0, true",
+        "UPSTREAM_STATUS, 502, true",
+        "UPSTREAM_STATUS, 503, true",
+        "UPSTREAM_STATUS, 504, true",
+        "UPSTREAM_STATUS, 429, true",
+        "UPSTREAM_STATUS, 500, false",
+        "UPSTREAM_STATUS, 404, false",
+        "TIMEOUT, 0, false",
+        "MALFORMED, 200, false",
+        "REJECTED, 0, false",
+        "SHORT_CIRCUITED, 0, false"})
+    void retryable_onlyConnectionErrorsAndGatewayStatuses(Failure failure, int status, boolean retryable) {
+        assertThat(Retry.retryable(failure, status)).isEqualTo(retryable);
     }
 }

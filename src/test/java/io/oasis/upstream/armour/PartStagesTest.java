@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.oasis.cache.TagTemplate;
+import io.oasis.upstream.TagTemplate;
 import io.oasis.compose.Composition;
 import io.oasis.endpoint.Caller;
 import io.oasis.upstream.Failure;

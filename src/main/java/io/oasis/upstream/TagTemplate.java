@@ -1,4 +1,4 @@
-package io.oasis.cache;
+package io.oasis.upstream;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -8,7 +8,6 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.oasis.upstream.UrlTemplate;
 
 /**
  * The tags of a cached answer, e.g. {@code product:{productId}, user:{userId}, tier:{response.tier}}: placeholders

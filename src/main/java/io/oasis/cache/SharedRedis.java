@@ -36,16 +36,17 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * The Redis tier, shared by every instance (Lettuce, non-blocking). Redis is an accelerator, never a dependency:
+ * The Redis that every instance shares (Lettuce, non-blocking): the cache's second tier, shared rate limits,
+ * invalidations, failed sign-in attempts. Redis is an accelerator, never a dependency:
  * a failed or slow command reads as a miss, after a failure Redis is left alone for {@code retry-after}, and the
  * requests go on with the local tier. Redis back, it is used again without a restart. Its state is the health
- * indicator {@code sharedCache} (DEGRADED, answered with 200, while Redis is down) and the gauge
+ * indicator {@code redis} (DEGRADED, answered with 200, while Redis is down) and the gauge
  * {@code oasis.cache.redis.up}.
  */
-@Component("sharedCache")
-public class SharedCache implements HealthIndicator, DisposableBean {
+@Component("redis")
+public class SharedRedis implements HealthIndicator, DisposableBean {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SharedCache.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SharedRedis.class);
 
     private final boolean enabled;
     private final String prefix;
@@ -62,7 +63,7 @@ public class SharedCache implements HealthIndicator, DisposableBean {
     private final Counter errors;
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubSub;
 
-    public SharedCache(CacheProperties properties, MeterRegistry registry) {
+    public SharedRedis(CacheProperties properties, MeterRegistry registry) {
         CacheProperties.Redis redis = properties.redis();
         this.enabled = redis.enabled();
         this.prefix = redis.keyPrefix();

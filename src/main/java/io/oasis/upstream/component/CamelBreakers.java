@@ -1,4 +1,4 @@
-package io.oasis.resilience;
+package io.oasis.upstream.component;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.oasis.upstream.Upstream;
