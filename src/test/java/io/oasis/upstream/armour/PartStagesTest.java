@@ -110,4 +110,22 @@ class PartStagesTest {
         Stage.chain(List.of(outer, inner)).run("call", r -> seen.add("done " + r));
         assertThat(seen).containsExactly("outer in", "inner call", "outer out answer", "done answer");
     }
+
+    @Test
+    void fetching_runsTheAttemptsAndEndsWithTheirAnswerAndCount() throws Exception {
+        PartCall call = call("/t", null, Parts.NONE);
+        call.target("/t");
+        Stage.Next<Fetch, Attempted> attempts = (fetch, done) -> {
+            fetch.attempted();
+            fetch.attempted();
+            done.accept(Attempted.failed(Failure.CONNECTION, "connection refused"));
+        };
+
+        new Fetching(attempts, clock).run(call, null, ended::add);
+
+        assertThat(ended).singleElement().satisfies(o -> {
+            assertThat(o.failure()).isEqualTo(Failure.CONNECTION);
+            assertThat(o.attempts()).isEqualTo(2);
+        });
+    }
 }
