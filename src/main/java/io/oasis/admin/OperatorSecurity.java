@@ -76,11 +76,13 @@ public class OperatorSecurity {
                         .anyRequest().hasRole("OPERATOR"))
                 .httpBasic(Customizer.withDefaults())
                 .formLogin(form -> form.defaultSuccessUrl("/admin/dashboard", false))
-                // the cache admin API authenticates itself with a bearer token; Jolokia and the silences are posted
-                // to by Hawtio and scripts without Spring's token: no page of another origin may post to them
+                // the cache admin API authenticates itself with a bearer token; Jolokia (at its own path and at
+                // Hawtio's, which forwards to it) and the silences are posted to by Hawtio and scripts without Spring's
+                // token: no page of another origin may post to them
                 // (CrossSiteRequests, on every operator path, before anything else here)
                 .csrf(csrf -> csrf.ignoringRequestMatchers(path.matcher("/admin/cache/invalidate"),
-                        path.matcher("/actuator/jolokia/**"), path.matcher("/admin/alerts/**")))
+                        path.matcher("/actuator/jolokia/**"), path.matcher("/actuator/hawtio/jolokia/**"),
+                        path.matcher("/admin/alerts/**")))
                 .addFilterBefore(new CrossSiteRequests(problems), DisableEncodeUrlFilter.class)
                 // a client past its wrong credentials is refused before any is checked again
                 .addFilterAfter(attempts.filter(), CrossSiteRequests.class);
