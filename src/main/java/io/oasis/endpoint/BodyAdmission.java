@@ -27,6 +27,7 @@ final class BodyAdmission implements Filter {
     private final long max;
     private final int maxBlocking;
     private final AtomicInteger blocking = new AtomicInteger();
+    private final long consoleMax;
     private final EndpointDispatch endpoints;
     private final ProblemWriter problems;
     private final Counter tooLarge;
@@ -35,6 +36,7 @@ final class BodyAdmission implements Filter {
     BodyAdmission(RequestLimits.Settings settings, EndpointDispatch endpoints, ProblemWriter problems,
                   Counter tooLarge, Counter tooMany) {
         this.max = settings.maxBodySize().toBytes();
+        this.consoleMax = settings.consoleMaxBodySize().toBytes();
         this.maxBlocking = settings.maxBlockingBodies();
         this.endpoints = endpoints;
         this.problems = problems;
@@ -48,10 +50,11 @@ final class BodyAdmission implements Filter {
         HttpServletRequest http = (HttpServletRequest) request;
         HttpServletResponse out = (HttpServletResponse) response;
         long length = http.getContentLengthLong();
-        if (length > max || length < 0 && http.getHeader("Transfer-Encoding") != null) {
+        long limit = console(http) ? consoleMax : max;
+        if (length > limit || length < 0 && http.getHeader("Transfer-Encoding") != null) {
             tooLarge.increment();
             refuse(http, out, new Problem(413, "body-too-large", "Content too large",
-                    "request bodies are limited to " + max + " bytes", Map.of()));
+                    "request bodies are limited to " + limit + " bytes", Map.of()));
             return;
         }
         if (length <= 0 || endpoints.find(http) != null) {
@@ -74,6 +77,12 @@ final class BodyAdmission implements Filter {
                 SlowClients.abandonBody(http, out, false);
             }
         }
+    }
+
+    /** Jolokia, at its own path or Hawtio's (on the decoded, normalised path: no ../ reaches it): its larger limit. */
+    private static boolean console(HttpServletRequest request) {
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return path.startsWith("/actuator/jolokia") || path.startsWith("/actuator/hawtio/jolokia");
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, Problem problem) throws IOException {

@@ -54,13 +54,17 @@ public class RequestLimits {
      *                    login; not the endpoints, which read theirs without one) in service at once; more get 503
      * @param maxInFlight endpoint requests in service at once; more are refused with 503 at once
      *                    ({@link EndpointDispatch}): peak req/s x p99 latency x 1.5
+     * @param consoleMaxBodySize the limit instead for Jolokia ({@code /actuator/jolokia}, and Hawtio's
+     *                    {@code /actuator/hawtio/jolokia}), read only once the operator is authenticated: Hawtio's
+     *                    permission check alone posts ~135 KB in one bulk request
      */
     @ConfigurationProperties("oasis.request-limits")
     public record Settings(@DefaultValue("16KB") DataSize maxBodySize, @DefaultValue("/*") List<String> paths,
                            @DefaultValue("10s") java.time.Duration headTimeout,
                            @DefaultValue("10s") java.time.Duration bodyTimeout,
                            @DefaultValue("16") int maxBlockingBodies,
-                           @DefaultValue("256") int maxInFlight) {
+                           @DefaultValue("256") int maxInFlight,
+                           @DefaultValue("512KB") DataSize consoleMaxBodySize) {
     }
 
     @Bean
